@@ -1,0 +1,65 @@
+"""Latent Lab: learn how autoencoders and variational autoencoders work, on real trained models."""
+
+import streamlit as st
+
+from core import zoo
+from core.checkpoint import WeightsError
+from core.data import DATA_ENV, MnistError, load_mnist
+from core.images import seeded_indices, tile, to_pixels
+from core.latent import reconstruct
+
+st.set_page_config(page_title="Latent Lab", page_icon="🧪", layout="wide")
+
+st.title("Latent Lab")
+st.markdown(
+    """
+An **autoencoder** squeezes an image through a small code *z* and learns to rebuild it.
+A **variational autoencoder** (VAE) makes that code a probability distribution, which turns the
+decoder into a generator of new images. Latent Lab lets you take both apart on MNIST digits:
+every picture on these pages is computed live by a trained model, so every claim can be checked.
+
+It is for students meeting autoencoders for the first time, and for instructors who want a class
+to look at the same model together.
+"""
+)
+
+st.subheader("A first taste: the same digits, rebuilt through a 10-number code")
+
+
+@st.cache_data(show_spinner="Reconstructing…")
+def first_taste(seed: int = 7, n: int = 8):
+    """Originals and reconstructions by the autoencoder and the VAE at latent size 10."""
+    x_test, labels = load_mnist("test")
+    index = seeded_indices(len(x_test), n, seed)
+    x = x_test[index]
+    rows = {"Original": (x, None)}
+    for label, kind in (("Autoencoder", "ae"), ("VAE (β = 1)", "vae")):
+        rows[label] = reconstruct(zoo.load_model(kind, 10), x)
+    return rows, labels[index].tolist()
+
+
+try:
+    rows, labels = first_taste()
+except MnistError as error:
+    st.warning(f"The MNIST digits are not available, so this preview is off. {error}\n\n"
+               f"Set `{DATA_ENV}` to a folder holding the four MNIST files and reload.")
+except WeightsError as error:
+    st.warning(f"A pretrained model could not be loaded: {error}")
+else:
+    for label, (images, bce) in rows.items():
+        caption = label if bce is None else f"{label} — mean BCE {bce.mean():.1f} nats per image"
+        st.image(to_pixels(tile(images, columns=len(images), pad=2), scale=4), caption=caption)
+    st.caption(f"Test digits {labels}. BCE is the reconstruction error the models were trained "
+               "to reduce: lower is closer to the original.")
+
+st.subheader("The pretrained models")
+st.markdown(
+    "Every lesson runs on these models, trained on the 60,000 MNIST training digits and measured "
+    "on the 10,000 test digits. −ELBO is the VAE's loss in nats per image (lower is better); "
+    "*confident* is the share of 10,000 random codes that a digit classifier recognises with "
+    "≥ 90 % confidence once decoded."
+)
+try:
+    st.markdown(zoo.table(zoo.available()))
+except WeightsError as error:
+    st.warning(str(error))

@@ -1,0 +1,190 @@
+"""MNIST from the four standard IDX files (LeCun, Cortes & Burges).
+
+The folder comes from the environment variable LATENT_LAB_DATA, else a per-user cache folder.
+Files may be gzip-compressed or not, and may sit in the folder itself or in torchvision's layout
+(`<root>/MNIST/raw/`). Missing files are downloaded from the public mirrors; every file is
+checked against the canonical md5 of its decompressed bytes, and a file that fails the check is
+reported, never replaced behind the user's back.
+
+We parse IDX ourselves (a 16-line format) because torchvision, which would do it, cannot be
+imported next to the CPU build of torch.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import Tensor
+
+DATA_ENV = "LATENT_LAB_DATA"
+SPLITS = ("train", "test")
+
+FILES = {  # split -> (images file, labels file)
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
+# md5 of the decompressed bytes: the canonical sums (the .gz bytes differ between mirrors).
+MD5 = {
+    "train-images-idx3-ubyte": "6bbc9ace898e44ae57da46a324031adb",
+    "train-labels-idx1-ubyte": "a25bea736e30d166cdddb491f175f624",
+    "t10k-images-idx3-ubyte": "2646ac647ad5339dbf082846283269ea",
+    "t10k-labels-idx1-ubyte": "27ae3e4e09519cfbb04c329615203637",
+}
+MIRRORS = (  # the ones torchvision uses
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+)
+IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+class MnistError(RuntimeError):
+    """MNIST could not be loaded; the message says which file and what to do."""
+
+
+def data_dir() -> Path:
+    """The MNIST folder: $LATENT_LAB_DATA if set, else ~/.cache/latent-lab/mnist."""
+    if os.environ.get(DATA_ENV):
+        return Path(os.environ[DATA_ENV]).expanduser()
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return cache / "latent-lab" / "mnist"
+
+
+def parse_idx(raw: bytes, source: str = "<bytes>") -> np.ndarray:
+    """Decode the bytes of one IDX file into an array of the shape its header declares.
+
+    Header: two zero bytes, a type code, the number of dimensions, then each dimension as a
+    big-endian uint32. Raises MnistError naming `source` if the file is malformed or truncated.
+    """
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] not in IDX_DTYPES:
+        raise MnistError(f"{source} is not an IDX file (bad magic number)")
+    ndim = raw[3]
+    header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise MnistError(f"{source} is truncated: its header is incomplete")
+    shape = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
+    dtype = np.dtype(IDX_DTYPES[raw[2]])
+    expected = header + int(np.prod(shape)) * dtype.itemsize
+    if len(raw) != expected:
+        raise MnistError(f"{source} is truncated or corrupt: {len(raw):,} bytes where its header "
+                         f"declares {expected:,}")
+    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+
+
+def find_file(root: Path, name: str) -> Path | None:
+    """The first of root/name, root/name.gz, root/MNIST/raw/name, root/MNIST/raw/name.gz that exists."""
+    for folder in (root, root / "MNIST" / "raw"):
+        for candidate in (folder / name, folder / f"{name}.gz"):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's content, decompressed if it is gzip (judged by its magic bytes, not its name)."""
+    with open(path, "rb") as handle:
+        compressed = handle.read(2) == b"\x1f\x8b"
+    try:
+        return gzip.decompress(path.read_bytes()) if compressed else path.read_bytes()
+    except (OSError, EOFError) as error:  # gzip raises these for truncated or corrupt streams
+        raise MnistError(f"{path} is a corrupt or truncated gzip file ({error}). Delete it and "
+                         f"run again to download a fresh copy.") from error
+
+
+def md5(raw: bytes) -> str:
+    return hashlib.md5(raw).hexdigest()
+
+
+def _fetch(url: str, destination: Path) -> None:
+    """Download `url` to `destination` with a tqdm progress bar."""
+    from tqdm.auto import tqdm
+
+    with urllib.request.urlopen(url, timeout=30) as response:
+        total = int(response.headers.get("Content-Length") or 0) or None
+        with open(destination, "wb") as out, tqdm(total=total, unit="B", unit_scale=True,
+                                                  desc=Path(url).name) as bar:
+            while chunk := response.read(1 << 16):
+                out.write(chunk)
+                bar.update(len(chunk))
+
+
+def download(name: str, root: Path) -> Path:
+    """Download `name`.gz into `root` from the first mirror that serves it with the right md5.
+
+    The file is written under a temporary name and moved into place only once verified, so an
+    interrupted download never leaves a half-written file behind.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    errors = []
+    for mirror in MIRRORS:
+        with tempfile.NamedTemporaryFile(dir=root, suffix=".part", delete=False) as tmp:
+            part = Path(tmp.name)
+        try:
+            _fetch(mirror + name + ".gz", part)
+            digest = md5(read_bytes(part))
+            if digest != MD5[name]:
+                raise MnistError(f"md5 {digest} instead of {MD5[name]}")
+            target = root / f"{name}.gz"
+            shutil.move(part, target)
+            return target
+        except (OSError, urllib.error.URLError, MnistError) as error:
+            errors.append(f"{mirror}: {error}")
+        finally:
+            part.unlink(missing_ok=True)
+    raise MnistError(
+        f"MNIST file {name} is not in {root} and could not be downloaded "
+        f"({'; '.join(errors)}). Without internet, copy the four MNIST files "
+        f"(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
+        f"t10k-labels-idx1-ubyte.gz) into a folder and set {DATA_ENV} to it.")
+
+
+def read_verified(name: str, root: Path, allow_download: bool = True) -> np.ndarray:
+    """Locate (or download) one standard file, check its md5 and parse it."""
+    path = find_file(root, name)
+    if path is None:
+        if not allow_download:
+            raise MnistError(f"MNIST file {name} is not in {root}. Set {DATA_ENV} to the folder "
+                             f"that holds the four MNIST files.")
+        path = download(name, root)
+    raw = read_bytes(path)
+    digest = md5(raw)
+    if digest != MD5[name]:
+        raise MnistError(f"{path} is corrupt: the md5 of its content is {digest}, not MNIST's "
+                         f"{MD5[name]}. Delete it and run again to download a fresh copy, or "
+                         f"point {DATA_ENV} at a good copy. (It was left untouched.)")
+    return parse_idx(raw, str(path))
+
+
+@lru_cache(maxsize=4)
+def _load_arrays(split: str, root: str, allow_download: bool) -> tuple[np.ndarray, np.ndarray]:
+    """uint8 images (N, 28, 28) and labels (N,), cached per process (47 MB for train)."""
+    images_name, labels_name = FILES[split]
+    images = read_verified(images_name, Path(root), allow_download)
+    labels = read_verified(labels_name, Path(root), allow_download)
+    images.flags.writeable = labels.flags.writeable = False  # shared by every caller
+    return images, labels
+
+
+def load_mnist(split: str, root: str | os.PathLike | None = None, *,
+               allow_download: bool = True) -> tuple[Tensor, Tensor]:
+    """MNIST `split` ("train" or "test") as (images, labels).
+
+    images: float32 tensor of shape (N, 1, 28, 28) in [0, 1]; labels: int64 tensor of shape (N,).
+    N is 60,000 for train and 10,000 for test. `root` defaults to `data_dir()`.
+    Raises MnistError, naming the folder and what to do, if the data cannot be had.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
+    folder = Path(root) if root is not None else data_dir()
+    images, labels = _load_arrays(split, str(folder.resolve()), allow_download)
+    x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+    return x, torch.from_numpy(labels.astype(np.int64))

@@ -1,0 +1,55 @@
+"""Images for the screen: numpy arrays, upscaled with nearest neighbour so pixels stay crisp.
+
+Drawing with numpy instead of a matplotlib figure keeps a slider's rerun to a few milliseconds.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import torch
+from torch import Tensor
+
+COLOR_MAPS = ("viridis", "grey")
+
+
+@lru_cache(maxsize=None)
+def _lookup_table(cmap: str) -> np.ndarray:
+    """(256, 3) uint8 colours for the intensities 0..255."""
+    if cmap == "grey":
+        return np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
+    from matplotlib import colormaps  # only for the table; never draws a figure
+
+    return (colormaps[cmap](np.linspace(0, 1, 256))[:, :3] * 255).round().astype(np.uint8)
+
+
+def tile(images: Tensor | np.ndarray, columns: int, pad: int = 1, fill: float = 1.0) -> np.ndarray:
+    """Lay out images (N, 1, H, W) or (N, H, W) in a grid with `columns` per row.
+
+    Returns a float array (rows * (H + pad) - pad, columns * (W + pad) - pad) in [0, 1]; the
+    gaps and empty cells are `fill`.
+    """
+    array = images.detach().cpu().numpy() if isinstance(images, Tensor) else np.asarray(images)
+    array = array.reshape(-1, *array.shape[-2:])
+    n, h, w = array.shape
+    rows = max(1, -(-n // columns))
+    out = np.full((rows * (h + pad) - pad, columns * (w + pad) - pad), fill, dtype=np.float32)
+    for i, image in enumerate(array):
+        r, c = divmod(i, columns)
+        out[r * (h + pad):r * (h + pad) + h, c * (w + pad):c * (w + pad) + w] = image
+    return out
+
+
+def to_pixels(image: Tensor | np.ndarray, scale: int = 4, cmap: str = "viridis") -> np.ndarray:
+    """A float image (H, W) in [0, 1] as an RGB uint8 array (H * scale, W * scale, 3)."""
+    array = image.detach().cpu().numpy() if isinstance(image, Tensor) else np.asarray(image)
+    array = array.reshape(array.shape[-2:])
+    index = (np.clip(array, 0, 1) * 255).round().astype(np.uint8)
+    rgb = _lookup_table(cmap)[index]
+    return rgb.repeat(scale, axis=0).repeat(scale, axis=1)
+
+
+def seeded_indices(n_total: int, n: int, seed: int) -> np.ndarray:
+    """`n` distinct indices into range(n_total), the same for the same seed on every machine."""
+    return torch.randperm(n_total, generator=torch.Generator().manual_seed(seed))[:n].numpy()

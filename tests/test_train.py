@@ -1,0 +1,84 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+
+from core.config import TrainConfig
+from core.models import build_model
+from core.train import evaluate, fit, main, new_model, synthetic_digits
+
+ROOT = Path(__file__).resolve().parent.parent
+CPU = torch.device("cpu")
+
+
+def tiny_config(**changes) -> TrainConfig:
+    values = dict(kind="vae", latent_dim=3, epochs=1, batch_size=32, seed=0)
+    values.update(changes)
+    return TrainConfig(**values)
+
+
+def train_once(config: TrainConfig) -> dict[str, torch.Tensor]:
+    model = new_model(config)
+    fit(model, synthetic_digits(96), config, device=CPU)
+    return model.state_dict()
+
+
+def test_cli_dry_run_needs_no_data_and_writes_nothing(tmp_path):
+    for kind in ("vae", "ae"):
+        result = subprocess.run(
+            [sys.executable, "-m", "core.train", "--dry-run", "--kind", kind, "--latent-dim", "2"],
+            cwd=tmp_path, env={"PYTHONPATH": str(ROOT), "LATENT_LAB_DATA": str(tmp_path / "none"),
+                               "PATH": "/usr/bin:/bin"},
+            capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert f"dry run" in result.stdout and f"{kind}-z2" in result.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_training_is_reproducible_with_a_fixed_seed():
+    first, second = train_once(tiny_config()), train_once(tiny_config())
+    other = train_once(tiny_config(seed=1))
+    assert all(torch.equal(first[k], second[k]) for k in first)
+    assert not all(torch.equal(first[k], other[k]) for k in first)
+
+
+def test_training_lowers_the_loss():
+    config = tiny_config(epochs=4, latent_dim=2)
+    model = build_model(config.kind, config.latent_dim)
+    x = synthetic_digits(128)
+    before = evaluate(model, x, config.beta)["neg_elbo"]
+    reports = fit(model, x, config, device=CPU, x_test=x)
+    assert reports[-1].test["neg_elbo"] < before
+    assert len(reports) == 4 and not model.training
+
+
+def test_stop_keeps_what_was_learned():
+    model = build_model("ae", 2)
+    steps = []
+    reports = fit(model, synthetic_digits(128), tiny_config(kind="ae", epochs=5), device=CPU,
+                  on_batch=lambda step, total, terms: steps.append((step, total)),
+                  should_stop=lambda: len(steps) >= 2)
+    assert len(reports) == 1 and steps == [(1, 20), (2, 20)]
+
+
+def test_evaluate_reports_each_term():
+    x = synthetic_digits(32)
+    vae_metrics = evaluate(build_model("vae", 3), x, beta=4.0)
+    assert abs(vae_metrics["neg_elbo"] - vae_metrics["recon"] - vae_metrics["kl"]) < 0.01
+    assert abs(vae_metrics["loss"] - vae_metrics["recon"] - 4.0 * vae_metrics["kl"]) < 0.01
+    assert len(vae_metrics["kl_per_dim"]) == 3
+    ae_metrics = evaluate(build_model("ae", 3), x, beta=0.0)
+    assert ae_metrics["neg_elbo"] is None and ae_metrics["kl"] is None
+
+
+def test_the_autoencoder_ignores_beta():
+    assert TrainConfig(kind="ae", beta=4.0).beta == 0.0
+
+
+def test_cli_refuses_to_overwrite_a_model(tmp_path, capsys):
+    existing = tmp_path / "vae-z10-b1.safetensors"
+    existing.write_bytes(b"a student's model")
+    assert main(["--out", str(tmp_path), "--epochs", "1"]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert existing.read_bytes() == b"a student's model"
