@@ -24,11 +24,12 @@ def _lookup_table(cmap: str) -> np.ndarray:
     return (colormaps[cmap](np.linspace(0, 1, 256))[:, :3] * 255).round().astype(np.uint8)
 
 
-def tile(images: Tensor | np.ndarray, columns: int, pad: int = 1, fill: float = 1.0) -> np.ndarray:
+def tile(images: Tensor | np.ndarray, columns: int, pad: int = 1,
+         fill: float = np.nan) -> np.ndarray:
     """Lay out images (N, 1, H, W) or (N, H, W) in a grid with `columns` per row.
 
     Returns a float array (rows * (H + pad) - pad, columns * (W + pad) - pad) in [0, 1]; the
-    gaps and empty cells are `fill`.
+    gaps and empty cells are `fill` (NaN by default, which `to_pixels` paints white).
     """
     array = images.detach().cpu().numpy() if isinstance(images, Tensor) else np.asarray(images)
     array = array.reshape(-1, *array.shape[-2:])
@@ -42,11 +43,16 @@ def tile(images: Tensor | np.ndarray, columns: int, pad: int = 1, fill: float = 
 
 
 def to_pixels(image: Tensor | np.ndarray, scale: int = 4, cmap: str = "viridis") -> np.ndarray:
-    """A float image (H, W) in [0, 1] as an RGB uint8 array (H * scale, W * scale, 3)."""
+    """A float image (H, W) in [0, 1] as an RGB uint8 array (H * scale, W * scale, 3).
+
+    NaN pixels (the gaps of `tile`) are white, whatever the colour map.
+    """
     array = image.detach().cpu().numpy() if isinstance(image, Tensor) else np.asarray(image)
     array = array.reshape(array.shape[-2:])
-    index = (np.clip(array, 0, 1) * 255).round().astype(np.uint8)
+    gap = np.isnan(array)
+    index = (np.clip(np.nan_to_num(array), 0, 1) * 255).round().astype(np.uint8)
     rgb = _lookup_table(cmap)[index]
+    rgb[gap] = 255
     return rgb.repeat(scale, axis=0).repeat(scale, axis=1)
 
 

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from core import zoo
-from core.checkpoint import load_weights, save_weights, write_card
+from core.checkpoint import load_weights, read_card, save_weights, write_card
 from core.classifier import DigitClassifier
 from core.config import TrainConfig
 from core.device import best_device
@@ -207,7 +207,7 @@ def make_card(model: Autoencoder, config: TrainConfig, reports: list[EpochReport
 
 
 def train_and_save(config: TrainConfig, out_dir: Path, device_name: str = "auto",
-                   quiet: bool = False) -> dict[str, Any]:
+                   quiet: bool = False, judge_samples: bool = True) -> dict[str, Any]:
     """Train one model on MNIST, write <name>.safetensors and <name>.json into out_dir.
 
     The card's figures are measured on the CPU after the weights are written and read back, so
@@ -240,7 +240,7 @@ def train_and_save(config: TrainConfig, out_dir: Path, device_name: str = "auto"
     load_weights(model.to(cpu), weights, sha256)
     model.eval()
     test = evaluate(model, x_test, config.beta)
-    classifier = zoo.find_classifier(cpu, [Path(out_dir), zoo.WEIGHTS_DIR])
+    classifier = zoo.find_classifier(cpu, [Path(out_dir), zoo.WEIGHTS_DIR]) if judge_samples else None
     quality = sample_quality(model, classifier, x_train) if classifier is not None else None
     card = make_card(model, config, reports, seconds, device, test, quality, sha256, name)
     write_card(card, Path(out_dir) / f"{name}.json")
@@ -250,6 +250,8 @@ def train_and_save(config: TrainConfig, out_dir: Path, device_name: str = "auto"
 def format_metrics(test: dict[str, Any] | None) -> str:
     if test is None:
         return "-"
+    if "accuracy" in test:  # the classifier
+        return f"accuracy {test['accuracy']:.2%}"
     if test["neg_elbo"] is None:
         return f"recon {test['recon']:.2f}"
     return (f"-ELBO {test['neg_elbo']:.2f} (recon {test['recon']:.2f} + KL {test['kl']:.2f}), "
@@ -260,7 +262,7 @@ def format_metrics(test: dict[str, Any] | None) -> str:
 # The classifier that judges samples
 
 
-def train_classifier(out_dir: Path, device_name: str = "auto", epochs: int = 5,
+def train_classifier(out_dir: Path, device_name: str = "auto", epochs: int = 6,
                      seed: int = 0) -> dict[str, Any]:
     """Train the zoo's digit classifier (>= 99 % test accuracy) and write weights and card."""
     from core.data import load_mnist
@@ -320,26 +322,51 @@ def classifier_accuracy(model: DigitClassifier, x: Tensor, y: Tensor) -> float:
 # The zoo and the command line
 
 
-def _train_quietly(config: TrainConfig, out_dir: Path, device_name: str) -> dict[str, Any]:
-    torch.set_num_threads(1)  # several of these run side by side
-    return train_and_save(config, out_dir, device_name, quiet=True)
+def _zoo_job(config: TrainConfig | None, out_dir: Path, device_name: str) -> dict[str, Any]:
+    """One job of `build_zoo`: a zoo model, or the classifier when config is None."""
+    torch.set_num_threads(1)  # the jobs run side by side, one core each
+    if config is None:
+        return train_classifier(out_dir, device_name)
+    return train_and_save(config, out_dir, device_name, quiet=True, judge_samples=False)
 
 
 def build_zoo(out_dir: Path, device_name: str, jobs: int) -> None:
-    """Train every zoo model whose weights and card are not current; `jobs` in parallel."""
+    """Train every zoo model whose weights and card are not current, `jobs` at a time, then
+    judge the samples of every model whose card lacks a verdict from the current classifier."""
+    pending: list[TrainConfig | None] = [c for c in zoo.zoo_configs() if not zoo.is_current(c, out_dir)]
     if not zoo.is_classifier_current(out_dir):
-        card = train_classifier(out_dir, device_name)
-        print(f"{zoo.CLASSIFIER}: test accuracy {card['test']['accuracy']:.4f}")
-    pending = [c for c in zoo.zoo_configs() if not zoo.is_current(c, out_dir)]
-    print(f"{len(zoo.zoo_configs()) - len(pending)} zoo models current, {len(pending)} to train")
-    if jobs <= 1:
-        cards = [train_and_save(c, out_dir, device_name) for c in pending]
-    else:
-        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-            cards = list(pool.map(_train_quietly, pending, [out_dir] * len(pending),
-                                  [device_name] * len(pending)))
-    for card in cards:
-        print(f"{card['name']}: {format_metrics(card['test'])} in {card['train_seconds']} s")
+        pending.insert(0, None)
+    print(f"{len(pending)} zoo jobs to run", flush=True)
+    with ProcessPoolExecutor(max(1, jobs), mp_context=get_context("spawn")) as pool:
+        for card in pool.map(_zoo_job, pending, [out_dir] * len(pending),
+                             [device_name] * len(pending)):
+            print(f"{card['name']}: {format_metrics(card['test'])} in {card['train_seconds']} s",
+                  flush=True)
+    fill_sample_quality(out_dir)
+
+
+def fill_sample_quality(out_dir: Path) -> None:
+    """Add the classifier's verdict to every card in out_dir that lacks the current one.
+
+    Sample quality is judged after training, so the classifier can train beside the models.
+    """
+    from core.data import load_mnist
+
+    cpu = torch.device("cpu")
+    classifier = zoo.find_classifier(cpu, [Path(out_dir)])
+    judge_sha = read_card(Path(out_dir) / f"{zoo.CLASSIFIER}.json")["sha256"]
+    x_train, _ = load_mnist("train")
+    for card in zoo.available(out_dir):
+        quality = card.get("sample_quality")
+        if card["kind"] == zoo.CLASSIFIER or (quality and quality.get("judged_by") == judge_sha):
+            continue
+        config = TrainConfig.from_dict(card["config"])
+        model = load_weights(new_model(config), Path(out_dir) / card["weights_file"], card["sha256"])
+        card["sample_quality"] = {**sample_quality(model.eval(), classifier, x_train),
+                                  "judged_by": judge_sha}
+        write_card(card, Path(out_dir) / f"{card['name']}.json")
+        print(f"{card['name']}: {card['sample_quality']['prior']['confident_fraction']:.1%} of "
+              f"prior samples look like digits", flush=True)
 
 
 def synthetic_digits(n: int, seed: int = 0) -> Tensor:

@@ -34,8 +34,8 @@ ZOO_LR = 2e-3
 
 def zoo_epochs(kind: str, latent_dim: int, beta: float) -> int:
     if kind == "vae" and beta != 1.0:
-        return 6
-    return 20 if latent_dim >= 10 else 10
+        return 5
+    return 20 if latent_dim >= 10 else 8
 
 _load_lock = threading.Lock()
 
@@ -68,8 +68,11 @@ def is_current(config: TrainConfig, root: Path = WEIGHTS_DIR) -> bool:
     if not (card_path.is_file() and weights.is_file()):
         return False
     card = read_card(card_path)
-    return (card.get("config") == config.to_dict() and card.get("sample_quality") is not None
-            and card.get("sha256") == sha256_file(weights))
+    try:
+        made_with = TrainConfig.from_dict(card.get("config") or {})
+    except (TypeError, ValueError):  # a card from another version of the config
+        return False
+    return made_with == config and card.get("sha256") == sha256_file(weights)
 
 
 def is_classifier_current(root: Path = WEIGHTS_DIR) -> bool:

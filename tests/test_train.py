@@ -82,3 +82,19 @@ def test_cli_refuses_to_overwrite_a_model(tmp_path, capsys):
     assert main(["--out", str(tmp_path), "--epochs", "1"]) == 2
     assert "--force" in capsys.readouterr().err
     assert existing.read_bytes() == b"a student's model"
+
+
+def test_format_metrics_for_every_kind_of_card():
+    from core.train import format_metrics
+
+    assert format_metrics({"accuracy": 0.9931}) == "accuracy 99.31%"
+    assert format_metrics({"neg_elbo": None, "recon": 80.123}) == "recon 80.12"
+    assert format_metrics({"neg_elbo": 100.0, "recon": 80.0, "kl": 20.0, "active_dims": 7}) \
+        == "-ELBO 100.00 (recon 80.00 + KL 20.00), 7 active dims"
+
+
+def test_config_survives_a_json_round_trip():
+    import json
+
+    config = TrainConfig(kind="vae", latent_dim=5, beta=0.5, epochs=3, train_subset=100)
+    assert TrainConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
