@@ -18,6 +18,7 @@ class TrainConfig:
     lr: float = 1e-3                 # Adam's learning rate, decayed to 0 on a cosine schedule
     seed: int = 0                    # weights, shuffling and sampling all follow from it
     train_subset: int | None = None  # train on the first N images of a seeded shuffle; None: all
+    kl_warmup_steps: int = 0         # raise the KL weight from 0 to beta over this many steps
     backbone: Backbone = field(default_factory=Backbone)
 
     def __post_init__(self) -> None:
@@ -29,8 +30,11 @@ class TrainConfig:
             raise ValueError("beta must be >= 0")
         if self.train_subset is not None and self.train_subset < 1:
             raise ValueError("train_subset must be positive")
+        if self.kl_warmup_steps < 0:
+            raise ValueError("kl_warmup_steps must be >= 0")
         if self.kind == "ae":  # no KL term: one AE per latent size, whatever beta was asked for
             object.__setattr__(self, "beta", 0.0)
+            object.__setattr__(self, "kl_warmup_steps", 0)
         object.__setattr__(self, "backbone", Backbone(*self.backbone))
 
     def to_dict(self) -> dict[str, Any]:

@@ -96,6 +96,18 @@ def new_model(config: TrainConfig) -> Autoencoder:
     return build_model(config.kind, config.latent_dim, config.backbone)
 
 
+def kl_weight(config: TrainConfig, step: int) -> float:
+    """beta, ramped up linearly from 0 over the first kl_warmup_steps optimiser steps.
+
+    Without the ramp, small latent spaces can collapse at the start of training: the KL term
+    pushes q(z|x) onto the prior before the decoder has learned to use z, and it never recovers
+    (Bowman et al., 2016, "Generating Sentences from a Continuous Space", section 3.1).
+    """
+    if config.kl_warmup_steps == 0:
+        return config.beta
+    return config.beta * min(1.0, step / config.kl_warmup_steps)
+
+
 def fit(model: Autoencoder, x_train: Tensor, config: TrainConfig, *, device: torch.device,
         x_test: Tensor | None = None,
         on_batch: Callable[[int, int, LossTerms], None] | None = None,
@@ -125,7 +137,7 @@ def fit(model: Autoencoder, x_train: Tensor, config: TrainConfig, *, device: tor
         for index in torch.randperm(len(x_train), generator=shuffle).split(config.batch_size):
             x = x_train[index.to(device)]
             out = model(x)
-            terms = loss_terms(out.logits, x, out.mu, out.logvar, config.beta)
+            terms = loss_terms(out.logits, x, out.mu, out.logvar, kl_weight(config, step))
             optimiser.zero_grad(set_to_none=True)
             terms.loss.backward()
             optimiser.step()

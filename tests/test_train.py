@@ -98,3 +98,12 @@ def test_config_survives_a_json_round_trip():
 
     config = TrainConfig(kind="vae", latent_dim=5, beta=0.5, epochs=3, train_subset=100)
     assert TrainConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
+
+
+def test_kl_warmup_ramps_beta_up_linearly():
+    from core.train import kl_weight
+
+    config = TrainConfig(kind="vae", beta=2.0, kl_warmup_steps=10)
+    assert [kl_weight(config, s) for s in (0, 5, 10, 20)] == [0.0, 1.0, 2.0, 2.0]
+    assert kl_weight(TrainConfig(kind="vae", beta=2.0), 0) == 2.0
+    assert TrainConfig(kind="ae", kl_warmup_steps=10).kl_warmup_steps == 0
