@@ -19,7 +19,7 @@ def test_page_renders_without_exception(page):
 
 def test_home_shows_reconstructions_and_the_zoo():
     app = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=120).run()
-    images = app.get("imgs")
+    images = app.get("image")
     assert len(images) == 3  # originals, autoencoder, VAE
     assert not app.warning, [w.value for w in app.warning]
     assert any("vae-z10-b1" in m.value for m in app.markdown)
