@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from core import zoo
+from core import ui, zoo
 from core.checkpoint import WeightsError
-from core.data import DATA_ENV, MnistError, load_mnist
+from core.data import MnistError, load_mnist
 from core.images import seeded_indices, tile, to_pixels
 from core.latent import reconstruct
 
-st.set_page_config(page_title="Latent Lab", page_icon="🧪", layout="wide")
+choice = ui.page("Latent Lab", "🧪")
 
-st.title("Latent Lab")
+st.title("🧪 Latent Lab")
 st.markdown(
     """
 An **autoencoder** squeezes an image through a small code *z* and learns to rebuild it.
@@ -18,8 +18,8 @@ A **variational autoencoder** (VAE) makes that code a probability distribution, 
 decoder into a generator of new images. Latent Lab lets you take both apart on MNIST digits:
 every picture on these pages is computed live by a trained model, so every claim can be checked.
 
-It is for students meeting autoencoders for the first time, and for instructors who want a class
-to look at the same model together.
+It is for students meeting autoencoders for the first time (you need to know what a neural
+network and a loss are), and for instructors who want a class to look at the same model together.
 """
 )
 
@@ -41,25 +41,47 @@ def first_taste(seed: int = 7, n: int = 8):
 try:
     rows, labels = first_taste()
 except MnistError as error:
-    st.warning(f"The MNIST digits are not available, so this preview is off. {error}\n\n"
-               f"Set `{DATA_ENV}` to a folder holding the four MNIST files and reload.")
+    st.warning(f"The MNIST digits are not available, so this preview is off. {error}")
 except WeightsError as error:
     st.warning(f"A pretrained model could not be loaded: {error}")
 else:
     for label, (images, bce) in rows.items():
         caption = label if bce is None else f"{label} — mean BCE {bce.mean():.1f} nats per image"
-        st.image(to_pixels(tile(images, columns=len(images), pad=2), scale=4), caption=caption)
+        st.image(to_pixels(tile(images, columns=len(images), pad=2), scale=4, cmap=choice.cmap),
+                 caption=caption, output_format="PNG")
     st.caption(f"Test digits {labels}. BCE is the reconstruction error the models were trained "
-               "to reduce: lower is closer to the original.")
+               "to reduce: lower is closer to the original. Which model copies better? The "
+               "first lesson explains why.")
 
-st.subheader("The pretrained models")
+st.subheader("The lessons")
+st.markdown("Follow them in order; each one ends with a link to the next.")
+columns = st.columns(2)
+for i, (path, title, icon, blurb) in enumerate(ui.LESSONS):
+    with columns[i % 2].container(border=True):
+        st.page_link(path, label=f"**{i + 1}. {title}**", icon=icon)
+        st.caption(blurb)
+
+st.subheader("Choosing a model, and sharing it with a class")
 st.markdown(
-    "Every lesson runs on these models, trained on the 60,000 MNIST training digits and measured "
-    "on the 10,000 test digits. −ELBO is the VAE's loss in nats per image (lower is better); "
-    "*confident* is the share of 10,000 random codes that a digit classifier recognises with "
-    "≥ 90 % confidence once decoded."
+    """
+The **sidebar** picks the model every lesson uses: the family (VAE or plain autoencoder), the
+latent size, and for the VAE the KL weight β (the zoo has several β at latent sizes 2 and 10).
+Your choice follows you from lesson to lesson, and the address bar always holds it.
+
+**Instructors:** open *Share this model with a class* in the sidebar and send the link. It opens
+the same model for everyone, with `&lock=1` fixing it so students cannot change it by accident.
+A link such as `?family=ae&latent=2&cmap=grey` works too; anything the app does not recognise is
+ignored with a short notice.
+"""
 )
-try:
-    st.markdown(zoo.table(zoo.available()))
-except WeightsError as error:
-    st.warning(str(error))
+
+with st.expander("The pretrained models, measured on the 10,000 test digits"):
+    st.markdown(
+        "−ELBO is the VAE's loss in nats per image (lower is better); *confident* is the share "
+        "of 10,000 random codes that a digit classifier recognises with ≥ 90 % confidence once "
+        "decoded."
+    )
+    try:
+        st.markdown(zoo.table(zoo.available()))
+    except WeightsError as error:
+        st.warning(str(error))

@@ -6,6 +6,7 @@ Every function takes a model in eval mode and tensors or arrays, and returns num
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -25,3 +26,60 @@ def reconstruct(model: Autoencoder, x: Tensor) -> tuple[Tensor, Tensor]:
     logits = model.decode_logits(mu)
     bce = F.binary_cross_entropy_with_logits(logits, x.to(device), reduction="none").sum((1, 2, 3))
     return torch.sigmoid(logits).cpu(), bce.cpu()
+
+
+@torch.no_grad()
+def encode_mu(model: Autoencoder, x: Tensor, batch_size: int = 2000) -> Tensor:
+    """The mean codes mu (N, latent_dim) of images x (N, 1, 28, 28), on the CPU."""
+    device = next(model.parameters()).device
+    return torch.cat([model.encode(x[i:i + batch_size].to(device))[0].cpu()
+                      for i in range(0, len(x), batch_size)])
+
+
+@torch.no_grad()
+def decode(model: Autoencoder, z: Tensor | np.ndarray) -> Tensor:
+    """Codes z (N, latent_dim) or (latent_dim,) -> images (N, 1, 28, 28) in [0, 1], on the CPU."""
+    z = torch.as_tensor(np.asarray(z, dtype=np.float32)).reshape(-1, model.latent_dim)
+    return model.decode(z.to(next(model.parameters()).device)).cpu()
+
+
+def binarize(x: Tensor, threshold: float = 0.5) -> Tensor:
+    """Pixels at or above `threshold` become 1, the rest 0 (the binarised MNIST of the papers)."""
+    return (x >= threshold).float()
+
+
+def interpolate(z0: Tensor, z1: Tensor, steps: int, mode: str = "linear") -> Tensor:
+    """`steps` codes from z0 to z1 (each (latent_dim,)), both ends included: (steps, latent_dim).
+
+    "linear": (1 - t) z0 + t z1. "slerp": along the great circle between the two directions,
+    with the norm interpolated linearly; under a N(0, I) prior, typical codes lie near a shell
+    of radius sqrt(latent_dim), and a straight line cuts inside it through less likely codes.
+    """
+    t = torch.linspace(0, 1, steps)[:, None]
+    if mode == "linear":
+        return (1 - t) * z0 + t * z1
+    if mode != "slerp":
+        raise ValueError(f"mode must be 'linear' or 'slerp', not {mode!r}")
+    n0, n1 = z0.norm(), z1.norm()
+    u0, u1 = z0 / n0.clamp_min(1e-8), z1 / n1.clamp_min(1e-8)
+    omega = torch.arccos((u0 @ u1).clamp(-1, 1))
+    if omega < 1e-4:  # (nearly) the same direction: slerp is the straight line
+        return (1 - t) * z0 + t * z1
+    direction = (torch.sin((1 - t) * omega) * u0 + torch.sin(t * omega) * u1) / torch.sin(omega)
+    return direction * ((1 - t) * n0 + t * n1)
+
+
+def sweep(base: Tensor, dims: list[int], values: Tensor) -> Tensor:
+    """Codes that vary one dimension at a time: (len(dims) * len(values), latent_dim).
+
+    Row d * len(values) + i is `base` with dimension dims[d] set to values[i].
+    """
+    z = base.repeat(len(dims) * len(values), 1)
+    for d, dim in enumerate(dims):
+        z[d * len(values):(d + 1) * len(values), dim] = values
+    return z
+
+
+def prototypes(mu: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The mean code of each digit: (10, latent_dim) from codes mu (N, latent_dim), labels (N,)."""
+    return np.stack([mu[labels == digit].mean(0) for digit in range(10)])

@@ -28,6 +28,7 @@ from core.checkpoint import load_weights, read_card, save_weights, write_card
 from core.classifier import DigitClassifier
 from core.config import TrainConfig
 from core.device import best_device
+from core.latent import encode_mu
 from core.models import Autoencoder, LossTerms, build_model, count_parameters, loss_terms
 from core.quality import decode_batched, fitted_gaussian_samples, judge, prior_samples
 
@@ -177,13 +178,6 @@ def progress_bar(total: int, desc: str) -> tuple[Callable[[int, int, LossTerms],
 
 
 @torch.no_grad()
-def encode_mu(model: Autoencoder, x: Tensor, batch_size: int = 2000) -> Tensor:
-    """The mean codes mu (N, latent_dim) of images x (N, 1, 28, 28), on the CPU."""
-    device = next(model.parameters()).device
-    return torch.cat([model.encode(x[i:i + batch_size].to(device))[0].cpu()
-                      for i in range(0, len(x), batch_size)])
-
-
 def sample_quality(model: Autoencoder, classifier: DigitClassifier, x_train: Tensor,
                    seed: int = 0) -> dict[str, Any]:
     """The classifier's verdict on 10,000 decoded prior samples z ~ N(0, I); for an autoencoder

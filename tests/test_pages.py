@@ -1,4 +1,8 @@
-"""Every page renders without an exception (Streamlit's AppTest, no browser)."""
+"""Every page renders for every model (Streamlit's AppTest, no browser), and the shared picker.
+
+AppTest runs the app as a multipage app from Home.py and switches pages, as the sidebar does.
+The timeout is raised: the default 3 s is too short once torch loads.
+"""
 
 from pathlib import Path
 
@@ -6,26 +10,99 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from core import ui, zoo
+from core.picker import Choice, options_from_cards
+
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [ROOT / "Home.py", *sorted((ROOT / "pages").glob("*.py"))]
+HOME = str(ROOT / "Home.py")
+LESSON_PAGES = [path for path, *_ in ui.LESSONS]
+TIMEOUT = 180
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
-def test_page_renders_without_exception(page):
-    app = AppTest.from_file(str(page), default_timeout=120).run()
-    assert not app.exception, [e.value for e in app.exception]
-    assert app.title and app.title[0].value
+def app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(HOME, default_timeout=TIMEOUT)
+    at.query_params.update(query or {})
+    return at
 
 
-def test_home_shows_reconstructions_and_the_zoo():
-    app = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=120).run()
-    images = app.get("image")
-    assert len(images) == 3  # originals, autoencoder, VAE
-    assert not app.warning, [w.value for w in app.warning]
-    assert any("vae-z10-b1" in m.value for m in app.markdown)
+def zoo_choices() -> list[Choice]:
+    options = options_from_cards(zoo.available())
+    return [Choice(family, d, beta) for family, sizes in options.items()
+            for d, betas in sizes.items() for beta in betas]
 
 
-def test_home_without_mnist_explains_what_to_do(monkeypatch, tmp_path):
+def test_every_lesson_file_is_in_the_course_map():
+    files = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+    assert files == sorted(LESSON_PAGES)
+
+
+@pytest.mark.parametrize("page", ["Home.py", *LESSON_PAGES], ids=lambda p: Path(p).stem)
+def test_page_renders_for_every_model_in_the_zoo(page):
+    at = app().run()
+    if page != "Home.py":
+        at.switch_page(page).run()
+    for choice in zoo_choices():
+        at.session_state["choice"] = choice
+        at.run()
+        where = f"{page} with {choice}"
+        assert not at.exception, (where, [e.value for e in at.exception])
+        assert not at.error, (where, [e.value for e in at.error])
+        assert at.title and at.image, where
+
+
+def test_home_shows_reconstructions_the_lesson_map_and_the_zoo():
+    at = app().run()
+    assert len(at.image) == 3  # originals, autoencoder, VAE
+    assert not at.warning, [w.value for w in at.warning]
+    assert len(at.get("page_link")) == len(LESSON_PAGES)
+    assert any("vae-z10-b1" in m.value for m in at.markdown)
+
+
+def test_a_shared_link_opens_its_model_read_only_and_it_survives_a_page_switch():
+    at = app({"family": "ae", "latent": "2", "cmap": "grey", "lock": "1"}).run()
+    assert at.session_state["choice"] == Choice("ae", 2, 0.0, "grey")
+    assert not at.sidebar.radio and not at.sidebar.selectbox  # read-only
+    assert any("Fixed by your instructor" in i.value for i in at.sidebar.info)
+    at.switch_page("pages/4_Latent_sliders.py").run()
+    assert at.session_state["choice"] == Choice("ae", 2, 0.0, "grey")
+    assert len(at.slider) == 2 and not at.exception
+
+
+def test_the_picker_changes_the_model_for_every_page():
+    at = app().run()
+    at.sidebar.radio(key="_pick_family").set_value("ae").run()
+    at.sidebar.selectbox(key="_pick_latent").set_value(3).run()
+    assert at.session_state["choice"] == Choice("ae", 3, 0.0)
+    at.switch_page("pages/4_Latent_sliders.py").run()
+    assert len(at.slider) == 3
+    at.sidebar.radio(key="_pick_family").set_value("vae").run()
+    at.sidebar.selectbox(key="_pick_latent").set_value(2).run()
+    at.sidebar.selectbox(key="_pick_beta").set_value(4.0).run()
+    assert at.session_state["choice"] == Choice("vae", 2, 4.0)
+    assert len(at.slider) == 2 and not at.exception
+
+
+@pytest.mark.parametrize("query", [{"family": "gan", "latent": "999", "beta": "<b>x</b>"},
+                                   {"latent": "../../etc/passwd", "evil": "<script>"}])
+def test_bad_links_are_ignored_with_a_notice(query):
+    at = app(query).run()
+    assert at.session_state["choice"] == Choice()
+    notices = [w.value for w in at.sidebar.warning]
+    assert notices and not any("<" in n or "passwd" in n for n in notices)
+    assert not at.exception
+
+
+def test_the_sliders_decode_what_they_show():
+    at = app({"family": "vae", "latent": "2"}).run()
+    at.switch_page("pages/4_Latent_sliders.py").run()
+    before = at.image[0].proto.imgs[0].url
+    at.slider(key="slider_2_0").set_value(2.5).run()
+    assert at.image[0].proto.imgs[0].url != before
+    at.button[0].click().run()  # "Zeros (reset)"
+    assert at.slider(key="slider_2_0").value == 0.0
+
+
+def test_lessons_without_mnist_say_what_to_do_and_the_sliders_still_work(monkeypatch, tmp_path):
     import urllib.error
 
     from core import data
@@ -34,8 +111,16 @@ def test_home_without_mnist_explains_what_to_do(monkeypatch, tmp_path):
     monkeypatch.setattr(data.urllib.request, "urlopen",
                         lambda *a, **k: (_ for _ in ()).throw(urllib.error.URLError("offline")))
     data._load_arrays.cache_clear()
-    st.cache_data.clear()  # the preview may be cached from a test that had the data
-    app = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=120).run()
-    data._load_arrays.cache_clear()
-    assert not app.exception
-    assert any(data.DATA_ENV in w.value for w in app.warning)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = app().run()
+        assert any(data.DATA_ENV in w.value for w in at.warning)
+        at.switch_page("pages/1_Reconstruction.py").run()
+        assert any(data.DATA_ENV in w.value for w in at.warning) and not at.exception
+        at.switch_page("pages/4_Latent_sliders.py").run()
+        assert not at.exception and at.image and len(at.slider) == 10
+    finally:
+        data._load_arrays.cache_clear()
+        st.cache_data.clear()
+        st.cache_resource.clear()

@@ -1,0 +1,105 @@
+"""Shared by the benchmarks: a real `streamlit run` server and headless Chromium.
+
+Linux only (memory comes from /proc). Chromium is Debian's (`apt-get install chromium`),
+driven by Playwright for Python.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(script: str = "Home.py", timeout: float = 60) -> Iterator[tuple[str, int]]:
+    """`streamlit run script` on a free port; yields (base URL, server pid) once healthy."""
+    port = free_port()
+    env = dict(os.environ)
+    env.setdefault("LATENT_LAB_DATA", str(ROOT.parent / "shared" / "data" / "mnist"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"streamlit did not start on port {port}")
+            time.sleep(0.2)
+        yield base, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of a process in MB, from /proc/<pid>/status."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text()
+                  .splitlines() if ":" in line)
+    kb = lambda name: float(fields[name].split()[0])  # noqa: E731
+    return kb("VmRSS") / 1024, kb("VmHWM") / 1024
+
+
+@contextmanager
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+# True once the script run is over: the app is mounted, nothing is stale or running.
+IDLE_JS = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || !document.querySelector('[data-testid=stMain] [data-testid=stHeading]')) return false;
+  if (document.querySelector('[data-testid=stStatusWidget]')) return false;
+  if (document.querySelector('[data-stale=true]')) return false;
+  if (document.querySelector('[data-testid=stSkeleton]')) return false;
+  return [...document.querySelectorAll('[data-testid=stImage] img')].every(i => i.complete);
+}"""
+
+
+def wait_idle(page, timeout_ms: float = 120_000, settle_s: float = 0.3) -> None:
+    """Wait until a page has finished its script run (and stays finished for settle_s)."""
+    while True:
+        page.wait_for_function(IDLE_JS, timeout=timeout_ms, polling=50)
+        time.sleep(settle_s)
+        if page.evaluate(IDLE_JS):
+            return
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]

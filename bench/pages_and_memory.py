@@ -1,0 +1,60 @@
+"""Page open times (fresh server and warm) and the server's peak memory over a tour.
+
+    python bench/pages_and_memory.py
+
+Fresh: a new `streamlit run` process per page, timed from navigation until the script run has
+finished and every image has loaded (models load on first use, so this includes loading them).
+Warm: the same page opened again in a new browser tab of the same server.
+Memory: one server, every page with the default model, then every page with every model
+family (VAE and autoencoder at each latent size); peak resident memory from /proc (VmHWM).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from common import browser, memory_mb, server, wait_idle
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from core import ui  # noqa: E402
+
+PAGES = ["", *[Path(path).stem.split("_", 1)[1] for path, *_ in ui.LESSONS]]
+
+
+def open_time(b, url: str) -> float:
+    page = b.new_page(viewport={"width": 1400, "height": 1000})
+    start = time.perf_counter()
+    page.goto(url)
+    wait_idle(page)
+    elapsed = time.perf_counter() - start - 0.3  # wait_idle's settle time
+    page.close()
+    return round(elapsed, 2)
+
+
+def main() -> None:
+    out: dict[str, object] = {"fresh_s": {}, "warm_s": {}}
+    with browser() as b:
+        for name in PAGES:
+            with server() as (base, _):
+                out["fresh_s"][name or "Home"] = open_time(b, f"{base}/{name}")
+                out["warm_s"][name or "Home"] = min(open_time(b, f"{base}/{name}")
+                                                     for _ in range(3))
+        with server() as (base, pid):
+            start_mb = memory_mb(pid)[0]
+            for name in PAGES:
+                open_time(b, f"{base}/{name}")
+            out["peak_mb_default_model_tour"] = round(memory_mb(pid)[1])
+            for family in ("vae", "ae"):
+                for latent in (2, 3, 5, 10, 20, 32):
+                    for name in PAGES:
+                        open_time(b, f"{base}/{name}?family={family}&latent={latent}")
+            out["peak_mb_all_families_tour"] = round(memory_mb(pid)[1])
+            out["server_start_mb"] = round(start_mb)
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

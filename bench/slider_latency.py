@@ -1,0 +1,63 @@
+"""Slider latency in a real browser: Latent sliders against the notebook-style baseline.
+
+    python bench/slider_latency.py [--moves 50]
+
+Moves the first slider with the keyboard `moves` times on each app and times each move from
+the key press until the new image is decoded on screen (its src changed and it has loaded).
+Prints p50 / p95 in ms for both and the baseline's p95 over ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from common import browser, percentile, server, wait_idle
+
+IMG = "[data-testid=stImage] img"
+MARK = "() => { window.__src = document.querySelector('%s').src; window.__t0 = performance.now(); }" % IMG
+DONE = """() => { const i = document.querySelector('%s');
+  if (i && i.src !== window.__src && i.complete && i.naturalWidth > 0) {
+    window.__dt = performance.now() - window.__t0; return true; }
+  return false; }""" % IMG
+
+
+def time_moves(b, url: str, moves: int) -> list[float]:
+    page = b.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    wait_idle(page)
+    thumb = page.locator("[data-testid=stSlider] input[type=range]").first
+    thumb.focus()
+    times = []
+    for i in range(moves + 3):
+        page.evaluate(MARK)
+        page.keyboard.press("ArrowRight" if (i // 10) % 2 == 0 else "ArrowLeft")
+        page.wait_for_function(DONE, polling="raf", timeout=30_000)
+        if i >= 3:  # the first moves warm up caches on both sides
+            times.append(page.evaluate("window.__dt"))
+        time.sleep(0.15)  # a student's hand, not a stress test
+    page.close()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=50)
+    args = parser.parse_args()
+    results = {}
+    with browser() as b:
+        with server("Home.py") as (base, _):
+            results["latent_sliders"] = time_moves(
+                b, f"{base}/Latent_sliders?family=vae&latent=10&beta=1", args.moves)
+        with server("bench/baseline_app.py") as (base, _):
+            results["baseline"] = time_moves(b, base, args.moves)
+    summary = {name: {"p50_ms": round(percentile(t, 50), 1), "p95_ms": round(percentile(t, 95), 1)}
+               for name, t in results.items()}
+    summary["speedup_at_p95"] = round(summary["baseline"]["p95_ms"]
+                                      / summary["latent_sliders"]["p95_ms"], 2)
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,273 @@
+"""What every page shares: the sidebar's model picker, the lesson layout and cached data.
+
+Pages stay thin: they ask `core` for numbers and images and lay them out with these helpers.
+Everything heavy is cached once per server (`st.cache_resource`): the models (in `core.zoo`),
+the MNIST test set and each model's codes of it. None of it is ever mutated.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import streamlit as st
+import torch
+
+from core import zoo
+from core.checkpoint import WeightsError
+from core.data import MnistError, load_mnist
+from core.images import COLOR_MAPS, tile, to_pixels
+from core.latent import encode_mu
+from core.models import Autoencoder
+from core.picker import FAMILIES, Choice, Options, options_from_cards, parse_query, snap, to_query
+
+# The course, in order: (page file, title, icon, one line on what it teaches).
+LESSONS = [
+    ("pages/1_Reconstruction.py", "Reconstruction", "🔁",
+     "What an autoencoder keeps of a digit, and how we measure what it loses."),
+    ("pages/2_Autoencoder_vs_VAE.py", "Autoencoder vs VAE", "⚖️",
+     "Same network, two bottlenecks: why only one of them can generate."),
+    ("pages/3_KL_weight.py", "KL weight (β)", "🎚️",
+     "The price of an orderly latent space: reconstruction against KL."),
+    ("pages/4_Latent_sliders.py", "Latent sliders", "🕹️",
+     "Drive the decoder yourself, one latent dimension per slider."),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Cached data
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def zoo_options() -> Options:
+    """family -> latent size -> betas, for every model in weights/ (re-read every minute)."""
+    return options_from_cards(zoo.available())
+
+
+@st.cache_resource(show_spinner="Loading the MNIST test digits…")
+def test_set() -> tuple[torch.Tensor, np.ndarray]:
+    """The 10,000 test images (10000, 1, 28, 28) float32 and their labels (10000,) int64."""
+    x, labels = load_mnist("test")
+    return x, labels.numpy()
+
+
+@st.cache_resource(show_spinner="Encoding the test digits…", max_entries=32)
+def test_codes(kind: str, latent_dim: int, beta: float) -> np.ndarray:
+    """mu of every test image under a zoo model: (10000, latent_dim) float32."""
+    return encode_mu(zoo.load_model(kind, latent_dim, beta), test_set()[0]).numpy()
+
+
+def card(kind: str, latent_dim: int, beta: float = 1.0) -> dict[str, Any]:
+    return zoo.card_for(kind, latent_dim, beta)
+
+
+# ---------------------------------------------------------------------------------------------
+# The model picker
+
+
+def _init_choice(options: Options) -> None:
+    """First run of a session: the shared link (if any) decides the model."""
+    if "choice" in st.session_state:
+        return
+    start = snap(Choice(), options)
+    choice, locked, notices = parse_query(st.query_params.to_dict(), options, start)
+    st.session_state.choice = choice
+    st.session_state.locked = locked
+    st.session_state.link_notices = notices
+
+
+def _on_pick() -> None:
+    """Copy the sidebar widgets into the session's choice (widget state does not survive a
+    page switch; st.session_state.choice does)."""
+    state = st.session_state
+    choice = Choice(state._pick_family, int(state._pick_latent),
+                    float(state.get("_pick_beta", 1.0)), state._pick_cmap)
+    state.choice = snap(choice, zoo_options())
+
+
+def picker() -> Choice:
+    """The sidebar's model picker; returns the session's choice and mirrors it in the URL."""
+    options = zoo_options()
+    if not options:
+        st.error("No pretrained models were found in `weights/`. Restore the folder from the "
+                 "repository, or train the zoo with `python -m core.train --zoo`.")
+        st.stop()
+    _init_choice(options)
+    state = st.session_state
+    choice = state.choice = snap(state.choice, options)
+    bar = st.sidebar
+    bar.header("Model")
+    for notice in state.pop("link_notices", []):
+        bar.warning(notice)
+    if state.locked:
+        bar.info(f"**{choice.label}**\n\nFixed by your instructor's link.")
+    else:
+        state._pick_family, state._pick_latent = choice.family, choice.latent
+        state._pick_beta, state._pick_cmap = choice.beta, choice.cmap
+        bar.radio("Family", list(options), key="_pick_family", format_func=FAMILIES.get,
+                  horizontal=True, on_change=_on_pick)
+        bar.selectbox("Latent size", list(options[choice.family]), key="_pick_latent",
+                      on_change=_on_pick, help="How many numbers the code z has.")
+        if choice.family == "vae":
+            bar.selectbox("β (KL weight)", options["vae"][choice.latent], key="_pick_beta",
+                          format_func=lambda b: f"{b:g}", on_change=_on_pick,
+                          help="The zoo has several β only at some latent sizes.")
+        bar.radio("Colours", COLOR_MAPS, key="_pick_cmap", horizontal=True, on_change=_on_pick)
+    query = to_query(choice, state.locked)
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+    _model_card(choice)
+    with bar.expander("Share this model with a class"):
+        link = "?" + "&".join(f"{k}={v}" for k, v in to_query(choice, locked=True).items())
+        st.markdown("Everyone who opens this link sees the same model, read-only:")
+        st.code(_base_url() + link, language=None)
+        st.caption("Drop `&lock=1` to let students change the model.")
+    return choice
+
+
+def _base_url() -> str:
+    url = st.context.url or ""
+    return url.split("?")[0]
+
+
+def _model_card(choice: Choice) -> None:
+    try:
+        info = card(*choice.key)
+    except WeightsError as error:
+        st.sidebar.error(str(error))
+        return
+    test, quality = info["test"], info.get("sample_quality") or {}
+    if info["kind"] == "ae":  # no KL term, so no ELBO: its loss is the reconstruction alone
+        rows = [f"test reconstruction **{test['recon']:.1f}** nats",
+                f"{info['latent_dim']} latent dimensions, no KL term"]
+    else:
+        rows = [f"test −ELBO **{test['neg_elbo']:.1f}** nats",
+                f"reconstruction {test['recon']:.1f} · KL {test['kl']:.1f}",
+                f"active dimensions {test['active_dims']} of {info['latent_dim']}"]
+    confident = quality.get("prior", {}).get("confident_fraction")
+    if confident is not None:
+        rows.append(f"prior samples that look like a digit: {confident:.0%}")
+    st.sidebar.caption("**Model card** (10,000 test digits)  \n" + "  \n".join(rows))
+
+
+def load(kind: str, latent_dim: int, beta: float = 1.0) -> Autoencoder:
+    """A zoo model; on a missing or damaged file, say so, offer the others, and stop the page."""
+    try:
+        return zoo.load_model(kind, latent_dim, beta)
+    except WeightsError as error:
+        st.error(f"This model cannot be loaded: {error}\n\nPick another model in the sidebar; "
+                 "the other lessons keep working.")
+        st.stop()
+        raise  # unreachable: st.stop raises
+
+
+def data_or_stop() -> tuple[torch.Tensor, np.ndarray]:
+    """The test set, or a message that says how to get it (and the page stops)."""
+    try:
+        return test_set()
+    except MnistError as error:
+        st.warning(f"This lesson needs the MNIST digits. {error}")
+        st.stop()
+        raise
+
+
+# ---------------------------------------------------------------------------------------------
+# Lesson layout
+
+
+def page(title: str, icon: str) -> Choice:
+    """Page setup shared by every page: config, styles and the sidebar picker."""
+    st.set_page_config(page_title=title, page_icon=icon, layout="wide")
+    st.markdown(_CSS, unsafe_allow_html=True)
+    return picker()
+
+
+def lesson(title: str, icon: str, learn: list[str]) -> Choice:
+    """A lesson's top: page setup, the sidebar picker, the title and "what you will learn"."""
+    choice = page(f"{title} · Latent Lab", icon)
+    st.title(f"{icon} {title}")
+    st.markdown("**What you will learn**\n" + "\n".join(f"- {item}" for item in learn))
+    return choice
+
+
+def notice(points: list[str]) -> None:
+    """"What to notice": observations tied to the figures on screen."""
+    st.success("**What to notice**\n\n" + "\n".join(f"- {p}" for p in points))
+
+
+def try_this(prompts: list[str]) -> None:
+    st.info("**Try this** (predict first, then check)\n\n" + "\n".join(f"- {p}" for p in prompts))
+
+
+def show_code(*objects: Callable[..., Any] | type) -> None:
+    """A "show the code" expander with the source of the `core` functions behind the lesson."""
+    with st.expander("Show the code"):
+        for obj in objects:
+            st.caption(f"`{obj.__module__}.{obj.__qualname__}`")
+            st.code(inspect.getsource(obj), language="python")
+
+
+def next_lesson(after: str) -> None:
+    """A link to the lesson after the page file `after` (or back home after the last one)."""
+    paths = [path for path, *_ in LESSONS]
+    i = paths.index(after)
+    if i + 1 < len(LESSONS):
+        path, title, icon, blurb = LESSONS[i + 1]
+        st.page_link(path, label=f"Next lesson: {title} — {blurb}", icon=icon)
+    else:
+        st.page_link("Home.py", label="Back to the lesson map", icon="🏠")
+
+
+@contextmanager
+def failsafe(what: str) -> Iterator[None]:
+    """Run one part of a page; if it fails, say so there and let the rest of the page render.
+
+    Streamlit's own stop/rerun signals derive from BaseException and pass through.
+    """
+    try:
+        yield
+    except (MnistError, WeightsError) as error:
+        st.warning(f"{what.capitalize()} is unavailable: {error}")
+    except Exception as error:  # noqa: BLE001 - a student sees a message, never a stack trace
+        st.error(f"Something went wrong in {what} ({type(error).__name__}). The rest of the "
+                 "page still works; reload to try again.")
+
+
+def image(images: torch.Tensor | np.ndarray, choice: Choice, *, columns: int | None = None,
+          scale: int = 3, caption: str | None = None, pad: int = 2) -> None:
+    """Show images (N, 1, 28, 28) as one crisp grid in the picked colour map."""
+    n = len(images)
+    grid = tile(images, columns=columns or n, pad=pad)
+    st.image(to_pixels(grid, scale=scale, cmap=choice.cmap), caption=caption,
+             output_format="PNG")
+
+
+def digit_colors() -> dict[str, Any]:
+    """Altair's colour encoding for digits 0-9: ten distinct categorical colours."""
+    import altair as alt
+
+    return {"color": alt.Color("digit:N", scale=alt.Scale(scheme="tableau10"),
+                               legend=alt.Legend(title="digit", orient="right"))}
+
+
+def vae_for(choice: Choice) -> tuple[str, int, float]:
+    """The VAE to compare with the picked model: the picked one, or β = 1 at the same size."""
+    if choice.family == "vae":
+        return choice.key
+    return "vae", choice.latent, 1.0
+
+
+def with_family(choice: Choice, family: str) -> Choice:
+    return snap(replace(choice, family=family), zoo_options())
+
+
+_CSS = """
+<style>
+/* Keep the pixels of upscaled digits crisp, whatever size the browser draws them at. */
+[data-testid="stImage"] img { image-rendering: pixelated; }
+</style>
+"""
