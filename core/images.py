@@ -59,3 +59,30 @@ def to_pixels(image: Tensor | np.ndarray, scale: int = 4, cmap: str = "viridis")
 def seeded_indices(n_total: int, n: int, seed: int) -> np.ndarray:
     """`n` distinct indices into range(n_total), the same for the same seed on every machine."""
     return torch.randperm(n_total, generator=torch.Generator().manual_seed(seed))[:n].numpy()
+
+
+def labelled_grid(images: Tensor | np.ndarray, labels: list[str], columns: int, scale: int = 2,
+                  cmap: str = "viridis", pad: int = 4) -> np.ndarray:
+    """Images (N, 1, 28, 28) in a grid, each with its label printed underneath.
+
+    Returns an RGB uint8 array. The labels are drawn with Pillow's built-in bitmap font
+    (about 6 pixels a character), so a cell is at least as wide as its longest label.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    array = images.detach().cpu().numpy() if isinstance(images, Tensor) else np.asarray(images)
+    array = array.reshape(-1, *array.shape[-2:])
+    font = ImageFont.load_default()
+    side = array.shape[-1] * scale
+    label_w = max((int(font.getlength(label)) for label in labels), default=0)
+    cell_w, cell_h = max(side, label_w) + pad, side + 12 + pad
+    rows = max(1, -(-len(array) // columns))
+    canvas = Image.new("RGB", (columns * cell_w, rows * cell_h), "white")
+    draw = ImageDraw.Draw(canvas)
+    for i, (image, label) in enumerate(zip(array, labels)):
+        r, c = divmod(i, columns)
+        x0, y0 = c * cell_w + (cell_w - side) // 2, r * cell_h
+        canvas.paste(Image.fromarray(to_pixels(image, scale, cmap)), (x0, y0))
+        text_x = c * cell_w + (cell_w - int(font.getlength(label))) // 2
+        draw.text((text_x, y0 + side + 1), label, fill=(40, 40, 40), font=font)
+    return np.asarray(canvas)

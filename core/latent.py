@@ -83,3 +83,16 @@ def sweep(base: Tensor, dims: list[int], values: Tensor) -> Tensor:
 def prototypes(mu: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """The mean code of each digit: (10, latent_dim) from codes mu (N, latent_dim), labels (N,)."""
     return np.stack([mu[labels == digit].mean(0) for digit in range(10)])
+
+
+def manifold_codes(base: Tensor, dim_x: int, dim_y: int, xs: Tensor, ys: Tensor) -> Tensor:
+    """Codes over a plane of the latent space, for a map with the origin bottom-left.
+
+    Returns (len(ys) * len(xs), latent_dim): `base` with dimension dim_x set to xs (left to
+    right) and dim_y to ys from the largest down, so row-major tiling puts high y at the top.
+    """
+    y_grid, x_grid = torch.meshgrid(ys.flip(0), xs, indexing="ij")
+    z = base.repeat(x_grid.numel(), 1)
+    z[:, dim_x] = x_grid.reshape(-1)
+    z[:, dim_y] = y_grid.reshape(-1)
+    return z

@@ -35,7 +35,16 @@ LESSONS = [
      "The price of an orderly latent space: reconstruction against KL."),
     ("pages/4_Latent_sliders.py", "Latent sliders", "🕹️",
      "Drive the decoder yourself, one latent dimension per slider."),
+    ("pages/5_Digit_prototypes.py", "Digit prototypes", "🧬",
+     "The average code of each digit, and what the decoder makes of it."),
+    ("pages/6_Neuron_progression.py", "Neuron progression", "🎞️",
+     "Sweep one latent dimension at a time and name what it controls."),
+    ("pages/7_Latent_manifold.py", "Latent manifold", "🗺️",
+     "A map of what the decoder draws, beside where the digits live."),
+    ("pages/9_Interpolation_and_arithmetic.py", "Interpolation and arithmetic", "➗",
+     "Blending pictures against walking the latent space; A + B − C."),
 ]
+SLIDERS_PAGE = "pages/4_Latent_sliders.py"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,6 +229,12 @@ def next_lesson(after: str) -> None:
         st.page_link(path, label=f"Next lesson: {title} — {blurb}", icon=icon)
     else:
         st.page_link("Home.py", label="Back to the lesson map", icon="🏠")
+
+
+def send_to_sliders(z: np.ndarray, source: str) -> None:
+    """Carry a code to the Latent sliders lesson and go there (it loads z on arrival)."""
+    st.session_state.sliders_incoming = {"z": [float(v) for v in z], "source": source}
+    st.switch_page(SLIDERS_PAGE)
 
 
 @contextmanager

@@ -70,7 +70,7 @@ if len(results) == 2:
         y=alt.Y("BCE:Q", title="BCE (nats)"),
         color=alt.Color("model:N", scale=alt.Scale(range=["#4c78a8", "#f58518"])),
         tooltip=["digit", "model", alt.Tooltip("BCE:Q", format=".1f")],
-    ).properties(height=220, title="Reconstruction error of each digit")
+    ).properties(height=300, title="Reconstruction error of each digit")
     st.altair_chart(chart, width="stretch")
     ae, vae = results["Autoencoder"], results["VAE"]
     worst = int(vae.argmax())

@@ -83,7 +83,7 @@ def code_chart_spec() -> dict:
         x=alt.X("dimension:N", sort=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", scale=alt.Scale(domain=[-LIMIT, LIMIT])),
         color=alt.condition("datum.value >= 0", alt.value("#4c78a8"), alt.value("#f58518")),
-    ).properties(height=150, title="The current code z")
+    ).properties(height=220, title="The current code z")
     spec = chart.to_dict()
     spec.pop("data", None)
     spec.pop("datasets", None)

@@ -25,3 +25,13 @@ def test_seeded_indices_are_reproducible_and_distinct():
     a, b = seeded_indices(100, 10, seed=3), seeded_indices(100, 10, seed=3)
     assert np.array_equal(a, b) and len(set(a.tolist())) == 10
     assert not np.array_equal(a, seeded_indices(100, 10, seed=4))
+
+
+def test_labelled_grid_makes_room_for_each_label():
+    from core.images import labelled_grid
+
+    images = np.random.default_rng(0).random((6, 1, 28, 28))
+    grid = labelled_grid(images, [f"N{i} = {i - 2.5:.2f}" for i in range(6)], columns=3, scale=2)
+    assert grid.dtype == np.uint8 and grid.shape[2] == 3
+    assert grid.shape[0] == 2 * (56 + 12 + 4)            # two rows of image + label + pad
+    assert grid.shape[1] >= 3 * 56

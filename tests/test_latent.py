@@ -53,3 +53,14 @@ def test_decode_and_encode_shapes_and_no_change_to_the_model():
     x_hat, bce = reconstruct(model, x)
     assert x_hat.shape == x.shape and bce.shape == (5,) and (bce > 0).all()
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+def test_manifold_codes_put_the_origin_bottom_left():
+    from core.latent import manifold_codes
+
+    xs, ys = torch.tensor([-1.0, 0.0, 1.0]), torch.tensor([-2.0, 2.0])
+    z = manifold_codes(torch.full((4,), 7.0), 1, 3, xs, ys)
+    assert z.shape == (6, 4)
+    assert z[0, 1] == -1 and z[0, 3] == 2        # top-left: smallest x, largest y
+    assert z[-1, 1] == 1 and z[-1, 3] == -2      # bottom-right
+    assert (z[:, [0, 2]] == 7).all()             # the other dimensions keep the base
