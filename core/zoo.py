@@ -32,7 +32,7 @@ BETA_LATENT_SIZES = (2, 10)           # ... at these latent sizes
 # autoencoders and the beta series, which the lessons compare rather than push, train briefly.
 ZOO_LR = 2e-3
 ZOO_BACKBONE = Backbone(channels=(32, 64), hidden=128)
-VAE_EPOCHS = {2: 8, 3: 4, 5: 4, 10: 20, 20: 64, 32: 6}
+VAE_EPOCHS = {2: 30, 3: 4, 5: 4, 10: 20, 20: 64, 32: 6}
 
 
 def zoo_epochs(kind: str, latent_dim: int, beta: float) -> int:

@@ -1,0 +1,98 @@
+"""End to end in a real browser: Debian's Chromium, driven by Playwright, against `streamlit run`.
+
+`.ci/run` installs Chromium; without it (or without Playwright) these tests are skipped with
+the reason, so the rest of the suite still runs on a laptop.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from common import CHROMIUM, browser, server, wait_idle  # noqa: E402
+
+from core import ui  # noqa: E402
+
+pytest.importorskip("playwright")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+PAGES = ["", *[Path(path).stem.split("_", 1)[1] for path, *_ in ui.LESSONS]]
+EXCEPTION = "[data-testid=stException]"
+IMAGE = "[data-testid=stImage] img"
+CHART = "[data-testid=stVegaLiteChart]"
+
+
+@pytest.fixture(scope="module")
+def site():
+    with server() as (base, _), browser() as b:
+        yield base, b
+
+
+def open_page(site, path: str):
+    base, b = site
+    page = b.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/{path}")
+    wait_idle(page)
+    return page
+
+
+@pytest.mark.parametrize("name", PAGES, ids=lambda n: n or "Home")
+def test_every_page_loads_without_an_exception_and_shows_its_pictures(site, name):
+    page = open_page(site, name)
+    assert page.locator(EXCEPTION).count() == 0
+    assert page.locator(IMAGE).count() + page.locator(CHART).count() > 0
+    page.close()
+
+
+def test_a_slider_changes_the_decoded_digit(site):
+    page = open_page(site, "Latent_sliders?family=vae&latent=2")
+    before = page.locator(IMAGE).first.get_attribute("src")
+    page.locator("[data-testid=stSlider] input[type=range]").first.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"""() => document.querySelector('{IMAGE}').src !== {before!r}""",
+                           timeout=20_000)
+    assert page.locator(EXCEPTION).count() == 0
+    page.close()
+
+
+def test_the_picked_model_survives_a_page_switch(site):
+    page = open_page(site, "Reconstruction")
+    page.locator("[data-testid=stSidebar] label").filter(has_text="Autoencoder").click()
+    wait_idle(page)
+    assert "family=ae" in page.url
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="Latent sliders").click()
+    page.wait_for_url("**/Latent_sliders**")
+    wait_idle(page)
+    assert "family=ae" in page.url
+    checked = page.locator("[data-testid=stSidebar] input[type=radio]:checked").first
+    assert checked.evaluate("e => e.closest('label').innerText").strip() == "Autoencoder"
+    page.close()
+
+
+def test_a_shared_link_opens_that_model_read_only(site):
+    page = open_page(site, "KL_weight?family=ae&latent=2&lock=1")
+    sidebar = page.locator("[data-testid=stSidebar]")
+    assert "Autoencoder, latent size 2" in sidebar.inner_text()
+    assert "Fixed by your instructor" in sidebar.inner_text()
+    assert sidebar.locator("input[type=radio]").count() == 0
+    page.close()
+
+
+def test_clicking_the_manifold_scatter_decodes_the_picked_code(site):
+    page = open_page(site, "Latent_manifold?family=vae&latent=2")
+    assert page.locator(IMAGE).count() == 0 and "No points picked yet" in page.inner_text("body")
+    scatter = page.locator(CHART).nth(1)
+    scatter.scroll_into_view_if_needed()
+    box = scatter.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5)
+    page.wait_for_selector(IMAGE, timeout=20_000)
+    wait_idle(page)
+    assert "Decoded at" in page.inner_text("body")
+    assert page.locator(EXCEPTION).count() == 0
+    page.close()
