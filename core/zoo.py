@@ -65,15 +65,17 @@ def zoo_configs() -> list[TrainConfig]:
     return sorted(configs, key=lambda c: -c.epochs)  # longest first: parallel jobs end together
 
 
-def available(root: Path = WEIGHTS_DIR) -> list[dict[str, Any]]:
+def available(root: Path | None = None) -> list[dict[str, Any]]:
     """The cards of every model in `root`, generative models first, then the classifier."""
+    root = Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
     cards = [read_card(path) for path in sorted(Path(root).glob("*.json"))]
     return sorted(cards, key=lambda c: (c["kind"] == CLASSIFIER, c["kind"],
                                         c.get("latent_dim") or 0, c.get("beta") or 0))
 
 
-def is_current(config: TrainConfig, root: Path = WEIGHTS_DIR) -> bool:
+def is_current(config: TrainConfig, root: Path | None = None) -> bool:
     """True if root holds this model, its card was made with `config` and the sha256 matches."""
+    root = Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
     name = model_name(config.kind, config.latent_dim, config.beta)
     card_path, weights = Path(root) / f"{name}.json", Path(root) / f"{name}.safetensors"
     if not (card_path.is_file() and weights.is_file()):
@@ -86,15 +88,19 @@ def is_current(config: TrainConfig, root: Path = WEIGHTS_DIR) -> bool:
     return made_with == config and card.get("sha256") == sha256_file(weights)
 
 
-def is_classifier_current(root: Path = WEIGHTS_DIR) -> bool:
+def is_classifier_current(root: Path | None = None) -> bool:
+    """True if root holds the classifier and its sha256 matches its card."""
+    root = Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
     card_path = Path(root) / f"{CLASSIFIER}.json"
     weights = Path(root) / f"{CLASSIFIER}.safetensors"
     return (card_path.is_file() and weights.is_file()
             and read_card(card_path).get("sha256") == sha256_file(weights))
 
 
-def card_for(kind: str, latent_dim: int, beta: float = 1.0, root: Path = WEIGHTS_DIR) -> dict[str, Any]:
+def card_for(kind: str, latent_dim: int, beta: float = 1.0,
+             root: Path | None = None) -> dict[str, Any]:
     """The card of one zoo model; WeightsError naming the file if there is none."""
+    root = Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
     path = Path(root) / f"{model_name(kind, latent_dim, beta)}.json"
     if not path.is_file():
         raise WeightsError(f"model card {path} is missing: the zoo has no {kind} with latent size "
@@ -103,12 +109,13 @@ def card_for(kind: str, latent_dim: int, beta: float = 1.0, root: Path = WEIGHTS
 
 
 def load_model(kind: str, latent_dim: int, beta: float = 1.0, *, device: str | None = None,
-               root: Path = WEIGHTS_DIR) -> Autoencoder:
+               root: Path | None = None) -> Autoencoder:
     """The zoo model in eval mode on the best device (or `device`), loaded once per process.
 
     The weights file is checked against its card's sha256 before loading. Raises WeightsError
     naming the file if it is missing, corrupt or does not match.
     """
+    root = Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
     beta = 0.0 if kind == "ae" else float(beta)
     return _load_model(kind, int(latent_dim), beta, str(best_device(device or "auto")),
                        str(Path(root).resolve()))
@@ -124,8 +131,9 @@ def _load_model(kind: str, latent_dim: int, beta: float, device: str, root: str)
     return freeze(model.to(device))
 
 
-def load_classifier(*, device: str | None = None, root: Path = WEIGHTS_DIR) -> DigitClassifier:
+def load_classifier(*, device: str | None = None, root: Path | None = None) -> DigitClassifier:
     """The zoo's digit classifier, checksum-verified, eval mode, loaded once per process."""
+    root = Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
     return _load_classifier(str(best_device(device or "auto")), str(Path(root).resolve()))
 
 
