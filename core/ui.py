@@ -41,6 +41,8 @@ LESSONS = [
      "Sweep one latent dimension at a time and name what it controls."),
     ("pages/7_Latent_manifold.py", "Latent manifold", "🗺️",
      "A map of what the decoder draws, beside where the digits live."),
+    ("pages/8_Embeddings.py", "Embeddings", "🌌",
+     "PCA, t-SNE and UMAP maps of the codes, and what each one keeps."),
     ("pages/9_Interpolation_and_arithmetic.py", "Interpolation and arithmetic", "➗",
      "Blending pictures against walking the latent space; A + B − C."),
 ]

@@ -1,0 +1,156 @@
+"""2-D embeddings of a model's test codes: PCA, t-SNE and UMAP, and how well each keeps
+neighbourhoods (trustworthiness).
+
+    python -m core.embeddings      # compute and ship the t-SNE and UMAP of every zoo model
+
+t-SNE and UMAP take seconds to minutes, so the zoo ships them in weights/embeddings/, one
+.npz per model, computed on the same seeded subset of test codes for every model and stamped
+with the sha256 of the weights they came from. PCA takes milliseconds and is computed live.
+scikit-learn provides PCA, t-SNE and trustworthiness; umap-learn provides UMAP (imported only
+when needed: its import alone takes seconds).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SUBSET = 3000          # test codes per embedding: enough to see clusters, small to ship
+SUBSET_SEED = 0
+TRUST_NEIGHBOURS = 10
+METHODS = ("PCA", "t-SNE", "UMAP")
+
+
+def embedding_dir(root: Path | None = None) -> Path:
+    from core import zoo
+
+    return Path(root or zoo.WEIGHTS_DIR) / "embeddings"
+
+
+def subset_indices(n_total: int = 10_000) -> np.ndarray:
+    """The test images every shipped embedding shows: SUBSET seeded indices, sorted."""
+    return np.sort(np.random.default_rng(SUBSET_SEED).choice(n_total, SUBSET, replace=False))
+
+
+@dataclass(frozen=True)
+class Pca:
+    """A fitted PCA of codes (N, d): project to 2-D and back."""
+
+    mean: np.ndarray          # (d,)
+    components: np.ndarray    # (k, d), rows are the principal directions
+    explained: np.ndarray     # (k,), share of the variance each component explains
+
+    def project(self, mu: np.ndarray) -> np.ndarray:
+        """Codes (N, d) -> their first two principal coordinates (N, 2)."""
+        return (mu - self.mean) @ self.components[:2].T
+
+    def invert(self, xy: np.ndarray) -> np.ndarray:
+        """Points (N, 2) of the PCA plane -> the codes (N, d) they stand for."""
+        return self.mean + xy @ self.components[:2]
+
+
+def pca(mu: np.ndarray) -> Pca:
+    from sklearn.decomposition import PCA
+
+    fitted = PCA(n_components=min(mu.shape)).fit(mu)
+    return Pca(fitted.mean_, fitted.components_, fitted.explained_variance_ratio_)
+
+
+def tsne(mu: np.ndarray, perplexity: float = 30.0, seed: int = 0) -> np.ndarray:
+    """t-SNE of codes (N, d) -> (N, 2)."""
+    from sklearn.manifold import TSNE
+
+    if mu.shape[1] == 1:
+        mu = np.hstack([mu, np.zeros_like(mu)])
+    perplexity = min(perplexity, (len(mu) - 1) / 3)
+    return TSNE(perplexity=perplexity, init="pca", random_state=seed).fit_transform(mu)
+
+
+def umap(mu: np.ndarray, n_neighbors: int = 15, min_dist: float = 0.1, seed: int = 0) -> np.ndarray:
+    """UMAP of codes (N, d) -> (N, 2). Seeded, so single-threaded (umap-learn's rule)."""
+    import umap as umap_learn
+
+    reducer = umap_learn.UMAP(n_neighbors=min(n_neighbors, len(mu) - 1), min_dist=min_dist,
+                              random_state=seed)
+    return reducer.fit_transform(mu)
+
+
+def trustworthiness(mu: np.ndarray, xy: np.ndarray) -> float:
+    """How well a 2-D embedding keeps each code's nearest neighbours, in [0, 1] (1: all kept)."""
+    from sklearn.manifold import trustworthiness as score
+
+    return float(score(mu, xy, n_neighbors=TRUST_NEIGHBOURS))
+
+
+def nearest(xy: np.ndarray, points: np.ndarray, k: int = 1) -> np.ndarray:
+    """Indices (len(points), k) of the k rows of xy (N, 2) nearest each point (M, 2)."""
+    d2 = ((points[:, None, :] - xy[None, :, :]) ** 2).sum(-1)
+    return np.argsort(d2, axis=1)[:, :k]
+
+
+def shipped_path(name: str, root: Path | None = None) -> Path:
+    return embedding_dir(root) / f"{name}.npz"
+
+
+def load_shipped(name: str, sha256: str, root: Path | None = None) -> dict[str, np.ndarray] | None:
+    """The shipped t-SNE / UMAP of a model, or None if missing or made from other weights."""
+    path = shipped_path(name, root)
+    if not path.is_file():
+        return None
+    with np.load(path) as data:
+        if str(data["sha256"]) != sha256:
+            return None
+        return {key: data[key] for key in data.files}
+
+
+def ship(name: str, sha256: str, mu: np.ndarray, root: Path | None = None) -> dict[str, float]:
+    """Compute the t-SNE and UMAP of codes mu (SUBSET, d) and write them; returns their
+    trustworthiness and the seconds each took."""
+    out: dict[str, np.ndarray] = {"sha256": np.array(sha256),
+                                  "index": subset_indices().astype(np.uint16)}
+    report: dict[str, float] = {}
+    out["pca_trust"] = np.array(trustworthiness(mu, pca(mu).project(mu)))
+    report["pca_trust"] = round(float(out["pca_trust"]), 3)
+    for method, fn in (("tsne", tsne), ("umap", umap)):
+        start = time.perf_counter()
+        xy = fn(mu).astype(np.float32)
+        report[f"{method}_s"] = round(time.perf_counter() - start, 1)
+        out[method] = xy.astype(np.float16)
+        out[f"{method}_trust"] = np.array(trustworthiness(mu, xy))
+        report[f"{method}_trust"] = round(float(out[f"{method}_trust"]), 3)
+    path = shipped_path(name, root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, **out)
+    tmp.replace(path)
+    return report
+
+
+def main() -> int:
+    """Ship the embeddings of every zoo model whose shipped ones are missing or stale."""
+    import torch
+
+    from core import zoo
+    from core.data import load_mnist
+    from core.latent import encode_mu
+
+    torch.set_num_threads(1)  # UMAP and t-SNE use the cores; the encoder needs little
+    x_test, _ = load_mnist("test")
+    x = x_test[torch.from_numpy(subset_indices())]
+    for card in zoo.available():
+        if card["kind"] == zoo.CLASSIFIER:
+            continue
+        if load_shipped(card["name"], card["sha256"]) is not None:
+            continue
+        model = zoo.load_model(card["kind"], card["latent_dim"], card["beta"] or 0.0, device="cpu")
+        report = ship(card["name"], card["sha256"], encode_mu(model, x).numpy())
+        print(card["name"], report, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
