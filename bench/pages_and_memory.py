@@ -6,7 +6,8 @@ Fresh: a new `streamlit run` process per page, timed from navigation until the s
 finished and every image has loaded (models load on first use, so this includes loading them).
 Warm: the same page opened again in a new browser tab of the same server.
 Memory: one server, every page with the default model, then every page with every model
-family (VAE and autoencoder at each latent size); peak resident memory from /proc (VmHWM).
+family (VAE and autoencoder at each latent size), then a UMAP recomputed on the Embeddings
+page; peak resident memory from /proc (VmHWM) after each.
 """
 
 from __future__ import annotations
@@ -34,6 +35,23 @@ def open_time(b, url: str) -> float:
     return round(elapsed, 2)
 
 
+def recompute_umap(b, base: str) -> float:
+    """Ask the Embeddings lesson for a fresh UMAP (the heaviest thing a student can start)."""
+    page = b.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/Embeddings?family=vae&latent=10&beta=1")
+    wait_idle(page)
+    page.locator("[data-testid=stRadio] label").filter(has_text="UMAP").click()
+    wait_idle(page)
+    page.get_by_text("Recompute with other settings").click()
+    start = time.perf_counter()
+    page.get_by_role("button", name="Recompute UMAP").click()
+    time.sleep(1)
+    wait_idle(page, timeout_ms=600_000)
+    elapsed = time.perf_counter() - start - 1.3
+    page.close()
+    return round(elapsed, 1)
+
+
 def main() -> None:
     out: dict[str, object] = {"fresh_s": {}, "warm_s": {}}
     with browser() as b:
@@ -52,6 +70,8 @@ def main() -> None:
                     for name in PAGES:
                         open_time(b, f"{base}/{name}?family={family}&latent={latent}")
             out["peak_mb_all_families_tour"] = round(memory_mb(pid)[1])
+            out["umap_recompute_s"] = recompute_umap(b, base)
+            out["peak_mb_with_umap_recompute"] = round(memory_mb(pid)[1])
             out["server_start_mb"] = round(start_mb)
     print(json.dumps(out, indent=2))
 

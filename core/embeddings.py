@@ -130,8 +130,16 @@ def ship(name: str, sha256: str, mu: np.ndarray, root: Path | None = None) -> di
     return report
 
 
-def main() -> int:
-    """Ship the embeddings of every zoo model whose shipped ones are missing or stale."""
+def main(argv: list[str] | None = None) -> int:
+    """Ship the embeddings of every zoo model whose shipped ones are missing or stale.
+
+    `--shard i/n` takes every n-th model from the i-th, so n processes can share the work.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m core.embeddings", description=main.__doc__)
+    parser.add_argument("--shard", default="0/1", help="i/n: this process's share of the models")
+    shard, shards = (int(v) for v in parser.parse_args(argv).shard.split("/"))
     import torch
 
     from core import zoo
@@ -141,9 +149,8 @@ def main() -> int:
     torch.set_num_threads(1)  # UMAP and t-SNE use the cores; the encoder needs little
     x_test, _ = load_mnist("test")
     x = x_test[torch.from_numpy(subset_indices())]
-    for card in zoo.available():
-        if card["kind"] == zoo.CLASSIFIER:
-            continue
+    cards = [card for card in zoo.available() if card["kind"] != zoo.CLASSIFIER]
+    for card in cards[shard::shards]:
         if load_shipped(card["name"], card["sha256"]) is not None:
             continue
         model = zoo.load_model(card["kind"], card["latent_dim"], card["beta"] or 0.0, device="cpu")

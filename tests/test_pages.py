@@ -156,3 +156,22 @@ def test_the_manifold_decodes_typed_points_and_rejects_garbage():
     assert not at.exception and len(at.image) == 1
     at.text_input(key="man_typed").input("<b>1</b>, ../etc").run()
     assert any("Type up to 20 points" in w.value for w in at.warning) and not at.exception
+
+
+def test_embeddings_recompute_on_request(monkeypatch):
+    from core import embeddings
+
+    calls = []
+
+    def fake_tsne(codes, perplexity, seed):
+        calls.append(perplexity)
+        return codes[:, :2] * 2
+
+    monkeypatch.setattr(embeddings, "tsne", fake_tsne)
+    at = app({"family": "vae", "latent": "3"}).run()
+    at.switch_page("pages/8_Embeddings.py").run()
+    at.radio(key="emb_method").set_value("t-SNE").run()
+    at.slider[0].set_value(50)
+    at.button[0].click().run()  # the form's "Recompute t-SNE"
+    assert not at.exception and calls == [50.0]
+    assert any("Trustworthiness" in m.label for m in at.metric)

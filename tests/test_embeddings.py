@@ -1,0 +1,51 @@
+"""Embeddings: PCA both ways, nearest neighbours, shipped maps current for every zoo model."""
+
+import numpy as np
+import pytest
+
+from core import embeddings as emb
+from core import zoo
+
+
+def test_pca_projects_and_inverts_within_its_plane():
+    rng = np.random.default_rng(0)
+    mu = rng.standard_normal((500, 2)) @ np.array([[3.0, 0.0, 1.0], [0.0, 1.0, -1.0]])
+    fitted = emb.pca(mu)
+    xy = fitted.project(mu)
+    assert xy.shape == (500, 2)
+    np.testing.assert_allclose(fitted.invert(xy), mu, atol=1e-8)  # the data lie in a plane
+    assert fitted.explained[:2].sum() == pytest.approx(1.0)
+
+
+def test_nearest_finds_the_closest_rows():
+    xy = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 5.0]])
+    assert emb.nearest(xy, np.array([[0.9, 0.1], [4.0, 4.0]]), k=2).tolist() == [[1, 0], [2, 1]]
+
+
+def test_trustworthiness_tells_a_faithful_map_from_a_shuffled_one():
+    mu = np.random.default_rng(1).standard_normal((300, 2))
+    shuffled = np.random.default_rng(2).permutation(mu)
+    assert emb.trustworthiness(mu, mu) == pytest.approx(1.0)
+    assert emb.trustworthiness(mu, shuffled) < 0.7
+
+
+def test_a_stale_shipped_map_is_not_used(tmp_path):
+    mu = np.random.default_rng(0).standard_normal((emb.SUBSET, 2)).astype(np.float32)
+    np.savez(tmp_path / "x.npz", sha256=np.array("old"), tsne=mu, umap=mu)
+    (tmp_path / "embeddings").mkdir()
+    (tmp_path / "x.npz").rename(tmp_path / "embeddings" / "x.npz")
+    assert emb.load_shipped("x", "old", tmp_path) is not None
+    assert emb.load_shipped("x", "new", tmp_path) is None
+    assert emb.load_shipped("missing", "old", tmp_path) is None
+
+
+def test_every_zoo_model_ships_current_maps():
+    for card in zoo.available():
+        if card["kind"] == zoo.CLASSIFIER:
+            continue
+        shipped = emb.load_shipped(card["name"], card["sha256"])
+        assert shipped is not None, f"{card['name']}: run python -m core.embeddings"
+        assert shipped["tsne"].shape == shipped["umap"].shape == (emb.SUBSET, 2)
+        assert (shipped["index"] == emb.subset_indices()).all()
+        for method in ("pca", "tsne", "umap"):
+            assert 0.5 < float(shipped[f"{method}_trust"]) <= 1.0
