@@ -39,6 +39,17 @@ with st.expander("Rules of thumb — make a prediction for each before you scrol
 """)
 
 SIZES = (2, 10)
+
+
+def epochs_note(frame: pd.DataFrame) -> str:
+    """Say how long each model trained: the zoo trains the β = 1 VAEs longest, so their points
+    sit better than an equally trained β = 1 would; compare the other β with each other."""
+    parts = [f"{size}: β = 1 for {int(group[group['β'] == 1.0].epochs.iloc[0])}, the others "
+             f"for {int(group[group['β'] != 1.0].epochs.max())}"
+             for size, group in frame.groupby("latent size") if (group["β"] == 1.0).any()]
+    return ("Epochs of training — " + "; ".join(parts) + ". The β = 1 models trained longer "
+            "than the rest of the β series, which flatters them: compare the other β with one "
+            "another for a fair reading.")
 betas = {d: ui.zoo_options().get("vae", {}).get(d, []) for d in SIZES}
 
 st.header("1 · The test codes for each β (latent size 2)")
@@ -76,16 +87,19 @@ with ui.failsafe("the rate–distortion chart"):
     rd = pd.DataFrame([{"latent size": f"latent size {d}", "β": b, "label": f"β={b:g}",
                         "KL (nats)": ui.card("vae", d, b)["test"]["kl"],
                         "reconstruction BCE (nats)": ui.card("vae", d, b)["test"]["recon"],
-                        "active dims": ui.card("vae", d, b)["test"]["active_dims"]}
+                        "active dims": ui.card("vae", d, b)["test"]["active_dims"],
+                        "epochs": ui.card("vae", d, b)["epochs_completed"]}
                        for d in SIZES for b in betas[d]])
     base = alt.Chart(rd).encode(
         x=alt.X("KL (nats):Q", scale=alt.Scale(type="log"), title="KL, the rate (nats, log scale)"),
         y=alt.Y("reconstruction BCE (nats):Q", scale=alt.Scale(zero=False)),
         color=alt.Color("latent size:N"),
         tooltip=["latent size", "β", alt.Tooltip("KL (nats):Q", format=".1f"),
-                 alt.Tooltip("reconstruction BCE (nats):Q", format=".1f"), "active dims"])
+                 alt.Tooltip("reconstruction BCE (nats):Q", format=".1f"), "active dims",
+                 "epochs"])
     st.altair_chart(base.mark_line(point=True) + base.mark_text(dx=12, dy=-8).encode(
         text="label:N"), width="stretch")
+    st.caption(epochs_note(rd))
     ten = rd[rd["latent size"] == "latent size 10"].set_index("β")
     if {0.0, 8.0} <= set(ten.index):
         ui.notice([
@@ -93,8 +107,8 @@ with ui.failsafe("the rate–distortion chart"):
             f"rebuild digits at {ten.loc[0.0, 'reconstruction BCE (nats)']:.0f}; β = 8 carries "
             f"{ten.loc[8.0, 'KL (nats)']:.0f} nats and loses "
             f"{ten.loc[8.0, 'reconstruction BCE (nats)']:.0f}.",
-            "Every step up in β moves the point up and to the left: less information, worse "
-            "copies. The curve is the trade-off itself.",
+            "Along the equally trained β series, each step up in β moves the point up and to "
+            "the left: less information, worse copies. The curve is the trade-off itself.",
         ])
 
 st.header("3 · Which dimensions stay active (latent size 10)")
@@ -119,10 +133,13 @@ with ui.failsafe("the KL per dimension"):
                "nats, at β = 8 a fraction of one. A collapsed dimension's bar is red and often "
                "too short to see: hover the panel for its value.")
     active = {b: ui.card("vae", 10, b)["test"]["active_dims"] for b in betas[10]}
+    first = next((b for b, n in active.items() if n < 10), None)
     ui.notice(["Active dimensions out of 10: " + ", ".join(f"β = {b:g}: {n}"
                                                             for b, n in active.items()) + ".",
-               "The higher β, the more each nat of KL costs, and the fewer dimensions are worth "
-               "their price: the others collapse onto the prior, one dimension at a time."])
+               (f"Collapse starts at β = {first:g}: the dimension whose KL is worth least "
+                "is the first to be given up." if first is not None else
+                "No dimension collapsed here.") + " Before a dimension collapses its KL shrinks: "
+               "compare the heights of the bars from β = 0 to β = 8."])
 
 st.header("4 · Sweeping each dimension: β = 1 against β = 4")
 st.markdown("Start from the code of the average digit (zeros), move one dimension from −3 to 3 "
@@ -137,6 +154,7 @@ for column, beta in zip(columns, (1.0, 4.0)):
         order = [int(j) for j in np.argsort(-per_dim)]
         images = decode(model, sweep(torch.zeros(10), order, values))
         st.subheader(f"β = {beta:g}")
+        st.caption(f"trained for {ui.card('vae', 10, beta)['epochs_completed']} epochs")
         ui.image(images, choice, columns=steps, scale=2, pad=1)
         st.caption("Rows, top to bottom — dimension (KL in nats): " + ", ".join(
             f"{j} ({per_dim[j]:.2f})" for j in order))
