@@ -32,6 +32,7 @@ def open_time(b, url: str) -> float:
     wait_idle(page)
     elapsed = time.perf_counter() - start - 0.3  # wait_idle's settle time
     page.close()
+    print(f"{elapsed:6.2f} s  {url}", file=sys.stderr, flush=True)
     return round(elapsed, 2)
 
 

@@ -96,3 +96,32 @@ def manifold_codes(base: Tensor, dim_x: int, dim_y: int, xs: Tensor, ys: Tensor)
     z[:, dim_x] = x_grid.reshape(-1)
     z[:, dim_y] = y_grid.reshape(-1)
     return z
+
+
+@torch.no_grad()
+def posterior(model: Autoencoder, x: Tensor) -> tuple[Tensor, Tensor | None]:
+    """q(z|x) of images x (N, 1, 28, 28): mean mu (N, latent_dim) and standard deviation sigma
+    (N, latent_dim), on the CPU. An autoencoder's code is a point: sigma is None."""
+    device = next(model.parameters()).device
+    mu, logvar = model.encode(x.to(device))
+    sigma = None if logvar is None else torch.exp(0.5 * logvar).cpu()
+    return mu.cpu(), sigma
+
+
+def posterior_samples(mu: Tensor, sigma: Tensor, n: int, seed: int = 0) -> Tensor:
+    """The reparameterisation trick: z = mu + sigma * eps with eps ~ N(0, I), seeded.
+
+    mu, sigma: (latent_dim,). Returns (n, latent_dim).
+    """
+    eps = torch.randn((n, len(mu)), generator=torch.Generator().manual_seed(seed))
+    return mu + sigma * eps
+
+
+def sigma_ellipse(mu: np.ndarray, sigma: np.ndarray, k: float, points: int = 73) -> np.ndarray:
+    """The k-sigma contour of a 2-D Gaussian with diagonal covariance, as (points, 2) x, y.
+
+    The VAE's posterior has a diagonal covariance, so its ellipses are aligned with the axes.
+    The first and last points coincide, so a line through them closes the curve.
+    """
+    t = np.linspace(0, 2 * np.pi, points)
+    return np.stack([mu[0] + k * sigma[0] * np.cos(t), mu[1] + k * sigma[1] * np.sin(t)], 1)

@@ -24,6 +24,7 @@ class Choice:
     latent: int = 10         # latent size
     beta: float = 1.0        # KL weight; 0.0 for the autoencoder
     cmap: str = "viridis"    # one of core.images.COLOR_MAPS
+    own: int | None = None   # a model trained in this browser session (core.own), not the zoo
 
     @property
     def key(self) -> tuple[str, int, float]:
@@ -32,6 +33,8 @@ class Choice:
 
     @property
     def label(self) -> str:
+        if self.own is not None:
+            return f"your model #{self.own}"
         if self.family == "ae":
             return f"Autoencoder, latent size {self.latent}"
         return f"VAE, latent size {self.latent}, β = {self.beta:g}"

@@ -23,6 +23,7 @@ from core.data import MnistError, load_mnist
 from core.images import COLOR_MAPS, tile, to_pixels
 from core.latent import encode_mu
 from core.models import Autoencoder
+from core.own import OwnModel
 from core.picker import FAMILIES, Choice, Options, options_from_cards, parse_query, snap, to_query
 
 # The course, in order: (page file, title, icon, one line on what it teaches).
@@ -45,6 +46,10 @@ LESSONS = [
      "PCA, t-SNE and UMAP maps of the codes, and what each one keeps."),
     ("pages/9_Interpolation_and_arithmetic.py", "Interpolation and arithmetic", "➗",
      "Blending pictures against walking the latent space; A + B − C."),
+    ("pages/10_Draw_your_digit.py", "Draw your own digit", "✏️",
+     "Your handwriting, made into an MNIST digit, encoded and sampled."),
+    ("pages/11_Train_your_own.py", "Train your own model", "🏋️",
+     "Train a VAE or an autoencoder in the browser, then explore it in every lesson."),
 ]
 SLIDERS_PAGE = "pages/4_Latent_sliders.py"
 
@@ -77,6 +82,56 @@ def card(kind: str, latent_dim: int, beta: float = 1.0) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
+# The picked model: from the zoo, or trained by the student in this session
+
+
+def own_models() -> dict[int, OwnModel]:
+    """Models trained in this browser session (Train your own): id -> model. Never shared."""
+    return st.session_state.setdefault("own_models", {})
+
+
+def model_for(choice: Choice) -> Autoencoder:
+    """The picked model: the student's own, or the zoo's (stops the page if it is damaged)."""
+    if choice.own is not None:
+        return own_models()[choice.own].model
+    return load(*choice.key)
+
+
+def codes_for(choice: Choice) -> np.ndarray:
+    """mu of every test image under the picked model: (10000, latent_dim) float32."""
+    if choice.own is not None:
+        return own_models()[choice.own].test_codes(test_set()[0])
+    return test_codes(*choice.key)
+
+
+def card_of(choice: Choice) -> dict[str, Any]:
+    """The picked model's card: the zoo's JSON card, or the one made when the student trained."""
+    if choice.own is not None:
+        return own_models()[choice.own].card
+    return card(*choice.key)
+
+
+def session_alive() -> Callable[[], bool]:
+    """A check that this browser session is still open, usable from another thread.
+
+    Without a Streamlit server (AppTest, scripts) there is nothing to check: always true.
+    """
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return lambda: True
+    runtime, session_id = Runtime.instance(), ctx.session_id
+    return lambda: runtime.is_active_session(session_id)
+
+
+def model_key(choice: Choice) -> tuple:
+    """A key that tells the picked models apart, for caches and widget keys."""
+    return ("own", choice.own) if choice.own is not None else choice.key
+
+
+# ---------------------------------------------------------------------------------------------
 # The model picker
 
 
@@ -98,6 +153,7 @@ def _on_pick() -> None:
     choice = Choice(state._pick_family, int(state._pick_latent),
                     float(state.get("_pick_beta", 1.0)), state._pick_cmap)
     state.choice = snap(choice, zoo_options())
+    state.own_pick = None  # touching the pretrained picker means: a pretrained model
 
 
 def picker() -> Choice:
@@ -131,13 +187,36 @@ def picker() -> Choice:
     query = to_query(choice, state.locked)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
-    _model_card(choice)
+    own = _own_picker(choice)
+    _model_card(own or choice)
     with bar.expander("Share this model with a class"):
         link = "?" + "&".join(f"{k}={v}" for k, v in to_query(choice, locked=True).items())
         st.markdown("Everyone who opens this link sees the same model, read-only:")
         st.code(_base_url() + link, language=None)
-        st.caption("Drop `&lock=1` to let students change the model.")
-    return choice
+        st.caption("Drop `&lock=1` to let students change the model."
+                   + (" Models you trained yourself stay in your browser session and cannot be "
+                      "shared: the link opens the pretrained model above." if own else ""))
+    return own or choice
+
+
+def _own_picker(zoo_choice: Choice) -> Choice | None:
+    """If the student has trained models, a choice between them and the pretrained one."""
+    state, own = st.session_state, own_models()
+    if state.get("own_pick") not in own:
+        state.own_pick = None
+    if not own:
+        return None
+    state._pick_own = state.own_pick
+    st.sidebar.selectbox(
+        "Or a model you trained", [None, *own], key="_pick_own",
+        format_func=lambda i: "— the pretrained model above —" if i is None else own[i].label,
+        on_change=lambda: state.update(own_pick=state._pick_own),
+        help="Trained in the lesson Train your own model. Only you see it, until you close "
+             "this tab.")
+    if state.own_pick is None:
+        return None
+    config = own[state.own_pick].config
+    return Choice(config.kind, config.latent_dim, config.beta, zoo_choice.cmap, state.own_pick)
 
 
 def _base_url() -> str:
@@ -147,7 +226,7 @@ def _base_url() -> str:
 
 def _model_card(choice: Choice) -> None:
     try:
-        info = card(*choice.key)
+        info = card_of(choice)
     except WeightsError as error:
         st.sidebar.error(str(error))
         return
@@ -162,6 +241,8 @@ def _model_card(choice: Choice) -> None:
     confident = quality.get("prior", {}).get("confident_fraction")
     if confident is not None:
         rows.append(f"prior samples that look like a digit: {confident:.0%}")
+    if choice.own is not None:
+        rows.append(f"trained here: {info['epochs_completed']} epochs, {info['train_seconds']:.0f} s")
     st.sidebar.caption("**Model card** (10,000 test digits)  \n" + "  \n".join(rows))
 
 
@@ -273,7 +354,7 @@ def digit_colors() -> dict[str, Any]:
 
 def vae_for(choice: Choice) -> tuple[str, int, float]:
     """The VAE to compare with the picked model: the picked one, or β = 1 at the same size."""
-    if choice.family == "vae":
+    if choice.family == "vae" and choice.own is None:
         return choice.key
     return "vae", choice.latent, 1.0
 

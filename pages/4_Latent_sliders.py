@@ -24,7 +24,7 @@ standard normal lies there, and beyond it the decoder has rarely been trained. A
 autoencoder's codes have no such scale — compare the two in the sidebar.
 """)
 
-model = ui.load(*choice.key)
+model = ui.model_for(choice)
 d = choice.latent
 keys = [f"slider_{d}_{j}" for j in range(d)]  # one set per latent size
 
@@ -56,7 +56,7 @@ with st.container(border=True):
               help="z ~ N(0, I), a fresh draw each click.")
     try:
         x_test, labels = ui.test_set()
-        mu = ui.test_codes(*choice.key)
+        mu = ui.codes_for(choice)
     except MnistError:  # the sliders work without the data
         mu = None
         c3.caption("Digit prototypes and test images need the MNIST digits; zeros and random "
@@ -113,7 +113,7 @@ def sliders() -> None:
 sliders()
 
 facts = []
-card = ui.card(*choice.key)
+card = ui.card_of(choice)
 if choice.family == "vae":
     per_dim = np.array(card["test"]["kl_per_dim"])
     dead = [f"z{j}" for j in np.flatnonzero(per_dim < 0.01)]

@@ -22,7 +22,7 @@ all the 3s gives the **prototype** of 3, $\bar z_3 = \frac{1}{N_3}\sum_{x\,\text
 """)
 
 x_test, labels = ui.data_or_stop()
-mu = ui.test_codes(*choice.key)
+mu = ui.codes_for(choice)
 protos = prototypes(mu, labels)
 d = choice.latent
 names = [f"z{j}" for j in range(d)]
@@ -40,7 +40,7 @@ else:
 
 st.header("2 · The prototypes")
 with ui.failsafe("the decoded prototypes"):
-    images = decode(ui.load(*choice.key), protos)
+    images = decode(ui.model_for(choice), protos)
     ui.image(images, choice, scale=4, caption="Decoded prototypes of the digits 0 to 9")
     verdict = predict_proba(zoo.load_classifier(), images)
     predicted, confidence = verdict.argmax(1).numpy(), verdict.max(1).values.numpy()

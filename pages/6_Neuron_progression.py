@@ -24,7 +24,7 @@ shows what that dimension alone does to the digit. This is how the classic VAE n
 probe a model, and the step before naming a latent space's directions.
 """)
 
-model = ui.load(*choice.key)
+model = ui.model_for(choice)
 d = choice.latent
 names = [f"N{j}" for j in range(d)]
 
@@ -37,7 +37,7 @@ with st.container(border=True):
         try:
             x_test, labels = ui.test_set()
             digit = right.selectbox("Digit", range(10), index=3, key="prog_digit")
-            base = prototypes(ui.test_codes(*choice.key), labels)[digit]
+            base = prototypes(ui.codes_for(choice), labels)[digit]
         except MnistError:
             right.warning("Prototypes need the MNIST digits; using zeros instead.")
     elif base_kind == bases[2]:
@@ -70,7 +70,7 @@ st.image(labelled_grid(grid, grid_labels, columns=len(dims), scale=2, cmap=choic
 change = (images - images[:, :1]).abs().mean((1, 2, 3, 4)).numpy() * 784  # pixels changed
 frame = pd.DataFrame({"dimension": [names[j] for j in dims], "change": change.astype(float)})
 if choice.family == "vae":
-    frame["KL (nats)"] = [ui.card(*choice.key)["test"]["kl_per_dim"][j] for j in dims]
+    frame["KL (nats)"] = [ui.card_of(choice)["test"]["kl_per_dim"][j] for j in dims]
 st.altair_chart(alt.Chart(frame).mark_bar().encode(
     x=alt.X("dimension:N", sort=[names[j] for j in dims], axis=alt.Axis(labelAngle=0)),
     y=alt.Y("change:Q", title="ink moved (pixels)"),

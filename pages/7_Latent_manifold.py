@@ -29,11 +29,11 @@ test digits' codes for the same two dimensions, on the same axes: the map only m
 where there are codes, and is guesswork in between.
 """)
 
-model = ui.load(*choice.key)
+model = ui.model_for(choice)
 d = choice.latent
 try:
     x_test, labels = ui.test_set()
-    mu = ui.test_codes(*choice.key)
+    mu = ui.codes_for(choice)
 except MnistError as error:
     x_test = labels = mu = None
     st.warning(f"The scatter of the test codes needs the MNIST digits ({error}); the map of "
@@ -120,7 +120,7 @@ if mu is not None:
     ).add_params(click).properties(width=420, height=420,
                                    title="Where the test digits are (click to pick)")
     with right:
-        event = st.altair_chart(scatter, on_select="rerun", key=f"man_scatter_{choice.key}")
+        event = st.altair_chart(scatter, on_select="rerun", key=f"man_scatter_{ui.model_key(choice)}")
     chosen = event.selection.get("pick", []) if event else []
     picked = pd.DataFrame([{"x": p["x"], "y": p["y"]} for p in chosen if "x" in p])
     inside = ((points.x.between(*extent)) & (points.y.between(*extent))).mean()

@@ -30,27 +30,27 @@ clearly, but the distances *between* clusters and their sizes mean little.
 """)
 
 x_test, labels = ui.data_or_stop()
-model = ui.load(*choice.key)
-card = ui.card(*choice.key)
+model = ui.model_for(choice)
+card = ui.card_of(choice)
 index = emb.subset_indices(len(x_test))
-mu = ui.test_codes(*choice.key)[index]
+mu = ui.codes_for(choice)[index]
 digits = labels[index]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def pca_of(key: tuple) -> emb.Pca:
-    return emb.pca(ui.test_codes(*key)[emb.subset_indices()])
+def pca_of(codes: np.ndarray) -> emb.Pca:
+    return emb.pca(codes)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def trust_of(key: tuple, method: str, xy: np.ndarray) -> float:
-    return emb.trustworthiness(ui.test_codes(*key)[emb.subset_indices()], xy)
+def trust_of(codes: np.ndarray, xy: np.ndarray) -> float:
+    return emb.trustworthiness(codes, xy)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def recompute(key: tuple, method: str, params: tuple) -> np.ndarray:
-    """A t-SNE or UMAP with other settings; cached, so each is computed once per server."""
-    codes = ui.test_codes(*key)[emb.subset_indices()]
+def recompute(codes: np.ndarray, method: str, params: tuple) -> np.ndarray:
+    """A t-SNE or UMAP with other settings; cached (by the codes' contents), so each is
+    computed once per server for the zoo's models."""
     options = dict(params)
     if method == "t-SNE":
         return emb.tsne(codes, options["perplexity"], options["seed"]).astype(np.float32)
@@ -70,9 +70,10 @@ def thumbnails(cmap: str) -> list[str]:
 
 
 method = st.radio("Map", emb.METHODS, horizontal=True, key="emb_method")
-shipped = emb.load_shipped(card["name"], card["sha256"])
+# A model trained in this session has no shipped maps: PCA is live, the others on request.
+shipped = None if choice.own is not None else emb.load_shipped(card["name"], card["sha256"])
 custom = st.session_state.setdefault("emb_custom", {})
-key = choice.key
+key = ui.model_key(choice)
 if method != "PCA":
     with st.expander("Recompute with other settings"):
         with st.form(f"emb_form_{method}"):
@@ -93,17 +94,21 @@ if method != "PCA":
             del custom[(key, method)]
 
 if method == "PCA":
-    fitted = pca_of(key)
+    fitted = pca_of(mu)
     xy = fitted.project(mu)
     source = "computed live"
 elif (key, method) in custom:
     with st.status(f"Computing {method} of {emb.SUBSET:,} codes…", expanded=False) as status:
-        xy = recompute(key, method, custom[(key, method)])
+        xy = recompute(mu, method, custom[(key, method)])
         status.update(label=f"{method} ready", state="complete")
     source = "recomputed with " + ", ".join(f"{k} = {v:g}" for k, v in custom[(key, method)])
 elif shipped is not None:
     xy = shipped["tsne" if method == "t-SNE" else "umap"].astype(np.float32)
     source = "shipped with the model"
+elif choice.own is not None:
+    st.info(f"Your own model has no ready-made {method} map. Open *Recompute with other "
+            f"settings* above and press *Recompute {method}*: it takes 10–60 s.")
+    st.stop()
 else:
     st.warning(f"The {method} map of this model was not shipped with it (run `python -m "
                "core.embeddings`). Use *Recompute* above to compute it now.")
@@ -111,7 +116,7 @@ else:
 if shipped is not None and (key, method) not in custom:  # measured when the map was shipped
     trust = float(shipped[{"PCA": "pca_trust", "t-SNE": "tsne_trust", "UMAP": "umap_trust"}[method]])
 else:
-    trust = trust_of(key, method, xy)
+    trust = trust_of(mu, xy)
 
 points = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "digit": digits, "index": index,
                        "image": thumbnails(choice.cmap)})

@@ -77,7 +77,7 @@ default = seeded_indices(len(x_test), 3, 11)
 ia = int(c1.number_input("A (test index)", 0, len(x_test) - 1, int(default[0]), key="arith_a"))
 ib = int(c2.number_input("B (test index)", 0, len(x_test) - 1, int(default[1]), key="arith_b"))
 ic = int(c3.number_input("C (test index)", 0, len(x_test) - 1, int(default[2]), key="arith_c"))
-model = ui.load(*choice.key)
+model = ui.model_for(choice)
 x_abc = x_test[[ia, ib, ic]]
 z = encode_mu(model, x_abc)
 result = z[0] + z[1] - z[2]

@@ -41,11 +41,17 @@ def open_page(site, path: str):
     return page
 
 
+CANVAS = "[data-testid=stMain] canvas"
+NO_PICTURES_UNTIL_USED = {"Train_your_own"}  # test_a_tiny_training_run_shows_its_progress
+
+
 @pytest.mark.parametrize("name", PAGES, ids=lambda n: n or "Home")
 def test_every_page_loads_without_an_exception_and_shows_its_pictures(site, name):
     page = open_page(site, name)
     assert page.locator(EXCEPTION).count() == 0
-    assert page.locator(IMAGE).count() + page.locator(CHART).count() > 0
+    if name not in NO_PICTURES_UNTIL_USED:
+        pictures = page.locator(IMAGE).count() + page.locator(CHART).count()
+        assert pictures + page.locator(CANVAS).count() > 0
     page.close()
 
 
@@ -94,5 +100,45 @@ def test_clicking_the_manifold_scatter_decodes_the_picked_code(site):
     page.wait_for_selector(IMAGE, timeout=20_000)
     wait_idle(page)
     assert "Decoded at" in page.inner_text("body")
+    assert page.locator(EXCEPTION).count() == 0
+    page.close()
+
+
+def test_a_drawn_stroke_is_reconstructed(site):
+    page = open_page(site, "Draw_your_digit?family=vae&latent=2")
+    assert page.locator(IMAGE).count() == 0 and "The canvas is empty" in page.inner_text("body")
+    canvas = page.locator(CANVAS).last
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    x, top, bottom = box["x"] + box["width"] * 0.5, box["y"] + 40, box["y"] + box["height"] - 40
+    page.mouse.move(x - 30, top)
+    page.mouse.down()
+    for i in range(21):  # a "1": a short flag, then straight down
+        page.mouse.move(x + min(i, 3) * 10 - 30 * (i == 0), top + (bottom - top) * i / 20)
+    page.mouse.up()
+    page.wait_for_selector(IMAGE, timeout=30_000)
+    wait_idle(page)
+    text = page.inner_text("body")
+    assert "28 × 28, centred by mass" in text and "classifier:" in text
+    assert page.locator(IMAGE).count() >= 8  # five steps, the digit, two reconstructions, …
+    assert page.locator(EXCEPTION).count() == 0
+    page.close()
+
+
+def test_a_tiny_training_run_shows_its_progress(site):
+    page = open_page(site, "Train_your_own")
+    for label in ("Epochs", "Training digits"):  # the smallest run: 1 epoch of 1,000 digits
+        slider = page.locator("[data-testid=stSlider]").filter(has_text=label)
+        slider.locator("input[type=range]").first.press("Home")
+        wait_idle(page)
+    page.get_by_role("button", name="Start training").click()
+    page.wait_for_function("() => document.body.innerText.includes('your VAE, latent size 2')",
+                           timeout=120_000)
+    wait_idle(page)
+    text = page.inner_text("body")
+    assert "finished · step 8 of 8" in text and "Loss of every batch" in text
+    assert page.locator(CHART).count() >= 2 and page.locator(IMAGE).count() >= 1
+    sidebar = page.locator("[data-testid=stSidebar]").inner_text()
+    assert "Or a model you trained" in sidebar and "trained here" in sidebar
     assert page.locator(EXCEPTION).count() == 0
     page.close()

@@ -1,0 +1,210 @@
+"""Models a student trains in the browser: one background run per session, kept per session.
+
+A `TrainingJob` runs `core.train.fit` (the same loop as `python -m core.train`) in a thread, so
+the page can poll its progress while the student keeps browsing. The finished model is an
+`OwnModel`: it lives in that session's state only, is never written to `weights/` and never
+enters the zoo's shared cache, and is garbage once the session ends.
+
+A public server must not be tied up by one student, hence the caps: what one run may train
+(epochs × images), what one session may train in all, and how many runs the whole server
+trains at once (the others wait their turn, and every page keeps answering meanwhile).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from core.config import TrainConfig
+from core.latent import encode_mu, reconstruct
+from core.models import Autoencoder, LossTerms
+from core.train import EpochReport, evaluate, fit, new_model
+from core.zoo import ZOO_BACKBONE, ZOO_LR, freeze
+
+MAX_IMAGES_PER_RUN = 120_000      # epochs × training images: about a minute on 2 CPU cores
+MAX_IMAGES_PER_SESSION = 600_000  # everything one browser session may train
+MAX_MODELS = 3                    # kept per session; older ones must be removed by the student
+SERVER_RUNS = 1                   # runs training at once per server process; others queue
+EVAL_IMAGES = 2000                # test images scored after each epoch (the final card: all)
+KL_WARMUP_FRACTION = 0.25         # of the run's steps; without it small latents can collapse
+
+_slots = threading.BoundedSemaphore(SERVER_RUNS)
+_ids = itertools.count(1)
+
+
+def images_trained(config: TrainConfig, n_train: int = 60_000) -> int:
+    """How many images a run of `config` pushes through the model: epochs × subset."""
+    return config.epochs * min(config.train_subset or n_train, n_train)
+
+
+def make_config(kind: str, latent_dim: int, beta: float, epochs: int, subset: int,
+                batch_size: int, seed: int = 0) -> TrainConfig:
+    """A run's config: the zoo's backbone and learning rate, KL warm-up over a quarter of it."""
+    steps = epochs * math.ceil(subset / batch_size)
+    warmup = int(steps * KL_WARMUP_FRACTION) if kind == "vae" else 0
+    return TrainConfig(kind=kind, latent_dim=latent_dim, beta=beta, epochs=epochs,
+                       batch_size=batch_size, lr=ZOO_LR, seed=seed, train_subset=subset,
+                       kl_warmup_steps=warmup, backbone=ZOO_BACKBONE)
+
+
+def seconds_per_image(config: TrainConfig, device: torch.device, steps: int = 3) -> float:
+    """Measured cost of training on one image: a few optimiser steps on random images.
+
+    One step first warms up the kernels and is not counted. The model is thrown away.
+    """
+    model = new_model(config).to(device).train()
+    optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
+    x = torch.rand((config.batch_size, 1, 28, 28), device=device)
+    start = 0.0
+    for step in range(steps + 1):
+        if step == 1:
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            start = time.perf_counter()
+        out = model(x)
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(out.logits, x)
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return (time.perf_counter() - start) / (steps * config.batch_size)
+
+
+@dataclass
+class OwnModel:
+    """A model trained in this browser session, with the figures a zoo card would show."""
+
+    id: int
+    model: Autoencoder
+    config: TrainConfig
+    card: dict[str, Any]
+    codes: np.ndarray | None = None  # mu of the test set, filled on first use
+
+    @property
+    def label(self) -> str:
+        c = self.config
+        family = "VAE" if c.kind == "vae" else "autoencoder"
+        beta = f", β = {c.beta:g}" if c.kind == "vae" else ""
+        n = self.card["epochs_completed"]
+        return (f"#{self.id} your {family}, latent size {c.latent_dim}{beta} "
+                f"({n} epoch{'' if n == 1 else 's'} on {c.train_subset:,} digits)")
+
+    def test_codes(self, x_test: Tensor) -> np.ndarray:
+        """mu of the test images (N, latent_dim), computed once."""
+        if self.codes is None:
+            self.codes = encode_mu(self.model, x_test).numpy()
+        return self.codes
+
+
+@dataclass
+class TrainingJob:
+    """One training run in a background thread; the page reads its fields to draw progress.
+
+    state: "queued" (waiting for the server's training slot), "running", "done", "stopped"
+    (by the student; what was learned is kept), or "failed" (error holds the message).
+    """
+
+    config: TrainConfig
+    device: torch.device
+    state: str = "queued"
+    step: int = 0
+    total_steps: int = 0
+    batches: list[tuple[int, float, float, float]] = field(default_factory=list)  # step, loss, recon, kl
+    epochs: list[EpochReport] = field(default_factory=list)
+    rows: list[np.ndarray] = field(default_factory=list)  # (K, 1, 28, 28) reconstructions per epoch
+    started: float | None = None
+    finished: float | None = None
+    error: str | None = None
+    result: OwnModel | None = None
+    estimate: float | None = None  # seconds, as predicted on the page before the run
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.state in ("queued", "running")
+
+    @property
+    def seconds(self) -> float:
+        if self.started is None:
+            return 0.0
+        return (self.finished or time.perf_counter()) - self.started
+
+    def stop(self) -> None:
+        """Ask the run to end after the current batch; the model keeps what it learned."""
+        self._stop.set()
+
+    def start(self, x_train: Tensor, x_test: Tensor, x_show: Tensor,
+              alive: Callable[[], bool] = lambda: True) -> None:
+        """Train in a background thread. x_show (K, 1, 28, 28): the digits redrawn each epoch.
+        `alive()` turning false (the browser session has ended) stops the run too."""
+        self._thread = threading.Thread(target=self._run, args=(x_train, x_test, x_show, alive),
+                                        name="latent-lab-training", daemon=True)
+        self._thread.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self, x_train: Tensor, x_test: Tensor, x_show: Tensor,
+             alive: Callable[[], bool]) -> None:
+        def should_stop() -> bool:
+            if not alive():  # nobody is left to use the model: end the run as a stop
+                self._stop.set()
+            return self._stop.is_set()
+
+        while not _slots.acquire(timeout=0.5):  # another session is training: wait our turn
+            if should_stop():
+                self._finish("stopped", None)
+                return
+        try:
+            self.state, self.started = "running", time.perf_counter()
+            model = new_model(self.config)
+            self._train(model, x_train, x_test, x_show, should_stop)
+            freeze(model)
+            test = evaluate(model, x_test, self.config.beta)
+            self._finish("stopped" if self._stop.is_set() else "done",
+                         OwnModel(next(_ids), model, self.config, self._card(test)))
+        except Exception as error:  # noqa: BLE001 - reported on the page, never a stack trace
+            self.error = f"{type(error).__name__}: {error}"
+            self._finish("failed", None)
+        finally:
+            _slots.release()
+
+    def _train(self, model: Autoencoder, x_train: Tensor, x_test: Tensor, x_show: Tensor,
+               should_stop: Callable[[], bool]) -> None:
+        def on_batch(step: int, total: int, terms: LossTerms) -> None:
+            self.step, self.total_steps = step, total
+            self.batches.append((step, terms.loss.item(), terms.recon.item(), terms.kl.item()))
+
+        def on_epoch(report: EpochReport) -> None:
+            self.epochs.append(report)
+            model.eval()  # decode mu, as every lesson does
+            self.rows.append(reconstruct(model, x_show)[0].numpy())
+            model.train()
+
+        fit(model, x_train, self.config, device=self.device, x_test=x_test[:EVAL_IMAGES],
+            on_batch=on_batch, on_epoch=on_epoch, should_stop=should_stop)
+        model.to("cpu")  # served like the zoo on a CPU host; on a GPU host, keep GPU memory free
+
+    def _card(self, test: dict[str, Any]) -> dict[str, Any]:
+        return {"kind": self.config.kind, "latent_dim": self.config.latent_dim,
+                "beta": self.config.beta if self.config.kind == "vae" else None,
+                "config": self.config.to_dict(), "epochs_completed": len(self.epochs),
+                "train_seconds": round(self.seconds, 1), "device": self.device.type,
+                "test": test, "sample_quality": None}
+
+    def _finish(self, state: str, result: OwnModel | None) -> None:
+        self.result = result
+        self.finished = time.perf_counter()
+        self.state = state

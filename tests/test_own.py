@@ -1,0 +1,129 @@
+"""Models trained in the browser: the same loop as the CLI, caps, stop, and never shared."""
+
+import time
+from pathlib import Path
+
+import torch
+from streamlit.testing.v1 import AppTest
+
+from core import own, zoo
+from core.data import load_mnist_subset
+from core.images import seeded_indices
+
+ROOT = Path(__file__).resolve().parent.parent
+HOME = str(ROOT / "Home.py")
+TRAIN = "pages/11_Train_your_own.py"
+CPU = torch.device("cpu")
+
+
+def small_data(n: int = 600) -> tuple[torch.Tensor, torch.Tensor]:
+    x_train, _ = load_mnist_subset("train", seeded_indices(60_000, n, 0))
+    x_test, _ = load_mnist_subset("test", seeded_indices(10_000, 500, 0))
+    return x_train, x_test
+
+
+def run_job(config, alive=lambda: True, stop_after: int | None = None) -> own.TrainingJob:
+    x_train, x_test = small_data(config.train_subset)
+    job = own.TrainingJob(config, CPU)
+    job.start(x_train, x_test, x_test[:8], alive)
+    if stop_after is not None:
+        while job.step < stop_after and job.active:
+            time.sleep(0.01)
+        job.stop()
+    job.join(timeout=120)
+    return job
+
+
+def test_a_run_trains_with_the_cli_loop_and_reports_like_a_card():
+    config = own.make_config("vae", 2, 1.0, epochs=2, subset=600, batch_size=100)
+    job = run_job(config)
+    assert job.state == "done", job.error
+    assert len(job.epochs) == 2 and len(job.rows) == 2 and job.rows[0].shape == (8, 1, 28, 28)
+    assert job.step == job.total_steps == 12
+    assert config.kl_warmup_steps == 3  # a quarter of the run
+    card = job.result.card
+    assert card["epochs_completed"] == 2 and card["test"]["neg_elbo"] > 0
+    assert not job.result.model.training
+    assert not any(p.requires_grad for p in job.result.model.parameters())
+    # the loss came down over the run
+    assert job.batches[-1][1] < job.batches[0][1]
+
+
+def test_the_same_settings_train_the_same_model():
+    config = own.make_config("ae", 3, 0.0, epochs=1, subset=300, batch_size=100, seed=4)
+    a, b = run_job(config).result, run_job(config).result
+    for (name, p), q in zip(a.model.state_dict().items(), b.model.state_dict().values()):
+        assert torch.equal(p, q), name
+
+
+def test_stop_keeps_what_was_learned():
+    config = own.make_config("vae", 2, 1.0, epochs=5, subset=2000, batch_size=50)
+    job = run_job(config, stop_after=3)
+    assert job.state == "stopped"
+    assert job.result is not None and job.step < job.total_steps
+    assert job.result.card["epochs_completed"] <= 1
+
+
+def test_a_closed_session_stops_its_run():
+    config = own.make_config("vae", 2, 1.0, epochs=5, subset=2000, batch_size=50)
+    job = run_job(config, alive=lambda: False)
+    assert job.state == "stopped" and job.step <= 1
+
+
+def test_runs_queue_for_the_server_slot():
+    config = own.make_config("ae", 2, 0.0, epochs=1, subset=200, batch_size=100)
+    x_train, x_test = small_data(200)
+    own._slots.acquire()  # another session is training
+    try:
+        job = own.TrainingJob(config, CPU)
+        job.start(x_train, x_test, x_test[:8])
+        time.sleep(1.0)
+        assert job.state == "queued" and job.step == 0
+    finally:
+        own._slots.release()
+    job.join(timeout=60)
+    assert job.state == "done"
+
+
+def test_a_session_model_never_enters_the_zoo_or_another_session():
+    weights_before = sorted(p.name for p in zoo.WEIGHTS_DIR.iterdir())
+    shared = zoo.load_model("vae", 2, 1.0)
+    shared_state = {k: v.clone() for k, v in shared.state_dict().items()}
+
+    mine = AppTest.from_file(HOME, default_timeout=180).run()
+    mine.switch_page(TRAIN).run()
+    mine.select_slider(key="train_subset").set_value(1000).run()
+    mine.slider(key="train_epochs").set_value(1).run()
+    mine.button[0].click().run()
+    assert not mine.exception, [e.value for e in mine.exception]
+    mine.session_state["train_job"].join(timeout=120)
+    mine.run()
+    assert not mine.exception, [e.value for e in mine.exception]
+    assert list(mine.session_state["own_models"]) and mine.session_state["own_pick"] is not None
+    trained = next(iter(mine.session_state["own_models"].values())).model
+    assert any("your VAE" in m.value for m in mine.markdown)
+    # the sidebar offers it, and the lessons use it
+    assert any(s.label == "Or a model you trained" for s in mine.sidebar.selectbox)
+    mine.switch_page("pages/4_Latent_sliders.py").run()
+    assert not mine.exception, [e.value for e in mine.exception]
+    assert any("trained here" in c.value for c in mine.sidebar.caption)
+
+    other = AppTest.from_file(HOME, default_timeout=180).run()
+    other.switch_page("pages/4_Latent_sliders.py").run()
+    assert not any(s.label == "Or a model you trained" for s in other.sidebar.selectbox)
+    assert "own_models" not in other.session_state or not other.session_state["own_models"]
+
+    assert sorted(p.name for p in zoo.WEIGHTS_DIR.iterdir()) == weights_before
+    assert zoo.load_model("vae", 2, 1.0) is shared and shared is not trained
+    for name, value in shared.state_dict().items():
+        assert torch.equal(value, shared_state[name]), name
+
+
+def test_the_page_refuses_runs_over_the_cap():
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    at.switch_page(TRAIN).run()
+    at.select_slider(key="train_subset").set_value(60_000).run()
+    at.slider(key="train_epochs").set_value(10).run()
+    assert any("at most" in w.value for w in at.warning)
+    assert at.button[0].disabled
+    assert "train_job" not in at.session_state
