@@ -336,12 +336,13 @@ def failsafe(what: str) -> Iterator[None]:
 
 
 def image(images: torch.Tensor | np.ndarray, choice: Choice, *, columns: int | None = None,
-          scale: int = 3, caption: str | None = None, pad: int = 2) -> None:
+          scale: int = 3, caption: str | None = None, pad: int = 2,
+          width: int | str = "content") -> None:
     """Show images (N, 1, 28, 28) as one crisp grid in the picked colour map."""
     n = len(images)
     grid = tile(images, columns=columns or n, pad=pad)
     st.image(to_pixels(grid, scale=scale, cmap=choice.cmap), caption=caption,
-             output_format="PNG")
+             output_format="PNG", width=width)
 
 
 def digit_colors() -> dict[str, Any]:

@@ -105,7 +105,7 @@ verdicts = {}
 with columns[0]:
     p = predict_proba(classifier, x)[0]
     verdicts["your digit"] = int(p.argmax())
-    ui.image(x, choice, scale=6, caption=f"your digit · classifier: {int(p.argmax())} "
+    ui.image(x, choice, scale=6, width=200, caption=f"your digit · classifier: {int(p.argmax())} "
                                          f"({float(p.max()):.0%})")
 for column, (name, key) in zip(columns[1:], others.items()):
     with column, ui.failsafe(f"the {name} reconstruction"):
@@ -113,7 +113,7 @@ for column, (name, key) in zip(columns[1:], others.items()):
         x_hat, bce = reconstruct(model if yours else ui.load(*key), x)
         p = predict_proba(classifier, x_hat)[0]
         verdicts[name] = int(p.argmax())
-        ui.image(x_hat, choice, scale=6,
+        ui.image(x_hat, choice, scale=6, width=200,
                  caption=f"{'your ' if yours else ''}{name.lower() if name != 'VAE' else name} "
                          f"(latent size {key[1]}) · BCE {float(bce[0]):.0f} nats · classifier: "
                          f"{int(p.argmax())} ({float(p.max()):.0%})")
@@ -152,7 +152,7 @@ agree = float((predict_proba(classifier, decode(vae, z)).argmax(1) == verdicts["
 st.caption(f"Of 200 decoded samples, {agree:.0%} are read as a {verdicts['your digit']} by the "
            "classifier, like your digit.")
 
-st.subheader("Where your digit lands among the training digits")
+st.subheader("Where your digit lands among the test digits")
 map_key = ("vae", 2, 1.0)
 map_vae = vae if vae.latent_dim == 2 else ui.load(*map_key)
 with ui.failsafe("the 2-D latent map"):
@@ -175,9 +175,9 @@ with ui.failsafe("the 2-D latent map"):
         layers.append(alt.Chart(ring).mark_line(color="black", strokeDash=dash).encode(
             x="z0:Q", y="z1:Q", order="index:Q"))
     layers.append(alt.Chart(pd.DataFrame({"z0": [m2[0]], "z1": [m2[1]]})).mark_point(
-        shape="cross", size=300, color="red", filled=True).encode(x="z0:Q", y="z1:Q"))
+        shape="cross", size=400, color="black", filled=True, stroke="white", strokeWidth=1).encode(x="z0:Q", y="z1:Q"))
     st.altair_chart(alt.layer(*layers).properties(height=460, title=(
-        "2-D VAE: 3,000 test digits, your digit's μ (red cross), its 1σ and 2σ ellipses, and "
+        "2-D VAE: 3,000 test digits, your digit's μ (black cross), its 1σ and 2σ ellipses, and "
         "200 samples (black)")), width="stretch")
     near = np.bincount(labels_all[keep][np.argsort(((codes - m2) ** 2).sum(1))[:50]],
                        minlength=10)

@@ -132,11 +132,11 @@ def test_a_tiny_training_run_shows_its_progress(site):
         slider.locator("input[type=range]").first.press("Home")
         wait_idle(page)
     page.get_by_role("button", name="Start training").click()
-    page.wait_for_function("() => document.body.innerText.includes('your VAE, latent size 2')",
+    page.wait_for_function("() => document.body.innerText.includes('your VAE, latent size 10')",
                            timeout=120_000)
     wait_idle(page)
     text = page.inner_text("body")
-    assert "finished · step 8 of 8" in text and "Loss of every batch" in text
+    assert "finished · step 16 of 16" in text  # 1,000 digits in batches of 64 and "Loss of every batch" in text
     assert page.locator(CHART).count() >= 2 and page.locator(IMAGE).count() >= 1
     sidebar = page.locator("[data-testid=stSidebar]").inner_text()
     assert "Or a model you trained" in sidebar and "trained here" in sidebar
