@@ -1,6 +1,6 @@
 """Page open times (fresh server and warm) and the server's peak memory over a tour.
 
-    python bench/pages_and_memory.py
+    python bench/pages_and_memory.py [--only times|memory]
 
 Fresh: a new `streamlit run` process per page, timed from navigation until the script run has
 finished and every image has loaded (models load on first use, so this includes loading them).
@@ -54,13 +54,21 @@ def recompute_umap(b, base: str) -> float:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["times", "memory"], default=None)
+    only = parser.parse_args().only
     out: dict[str, object] = {"fresh_s": {}, "warm_s": {}}
     with browser() as b:
-        for name in PAGES:
+        for name in PAGES if only != "memory" else []:
             with server() as (base, _):
                 out["fresh_s"][name or "Home"] = open_time(b, f"{base}/{name}")
                 out["warm_s"][name or "Home"] = min(open_time(b, f"{base}/{name}")
                                                      for _ in range(3))
+        if only == "times":
+            print(json.dumps(out, indent=2))
+            return
         with server() as (base, pid):
             start_mb = memory_mb(pid)[0]
             for name in PAGES:

@@ -1,10 +1,12 @@
 """Slider latency in a real browser: Latent sliders against the notebook-style baseline.
 
-    python bench/slider_latency.py [--moves 50]
+    python bench/slider_latency.py [--moves 50] [--while-training]
 
 Moves the first slider with the keyboard `moves` times on each app and times each move from
 the key press until the new image is decoded on screen (its src changed and it has loaded).
-Prints p50 / p95 in ms for both and the baseline's p95 over ours.
+Prints p50 / p95 in ms for both and the baseline's p95 over ours. With --while-training it
+also times the sliders while another browser session trains a model with the Train-your-own
+lesson's defaults on the same server (does one student's run freeze the app for the others?).
 """
 
 from __future__ import annotations
@@ -41,15 +43,32 @@ def time_moves(b, url: str, moves: int) -> list[float]:
     return times
 
 
+def start_training(b, base: str):
+    """Another student: a new browser context starts a run with the lesson's defaults."""
+    page = b.new_context().new_page()
+    page.goto(f"{base}/Train_your_own")
+    wait_idle(page)
+    page.get_by_role("button", name="Start training").click()
+    page.wait_for_function("() => document.body.innerText.includes('training · step')",
+                           timeout=60_000)
+    return page
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=50)
+    parser.add_argument("--while-training", action="store_true")
     args = parser.parse_args()
     results = {}
     with browser() as b:
         with server("Home.py") as (base, _):
-            results["latent_sliders"] = time_moves(
-                b, f"{base}/Latent_sliders?family=vae&latent=10&beta=1", args.moves)
+            url = f"{base}/Latent_sliders?family=vae&latent=10&beta=1"
+            results["latent_sliders"] = time_moves(b, url, args.moves)
+            if args.while_training:
+                trainer = start_training(b, base)
+                results["latent_sliders_while_training"] = time_moves(b, url, args.moves)
+                still = "training · step" in trainer.inner_text("body")
+                print(f"the run was still going after the last move: {still}", flush=True)
         with server("bench/baseline_app.py") as (base, _):
             results["baseline"] = time_moves(b, base, args.moves)
     summary = {name: {"p50_ms": round(percentile(t, 50), 1), "p95_ms": round(percentile(t, 95), 1)}

@@ -30,7 +30,7 @@ class DigitClassifier(nn.Module):
 
 
 @torch.no_grad()
-def predict_proba(classifier: DigitClassifier, x: Tensor, batch_size: int = 2000) -> Tensor:
+def predict_proba(classifier: DigitClassifier, x: Tensor, batch_size: int = 500) -> Tensor:
     """Class probabilities (N, 10) for images (N, 1, 28, 28), computed in batches."""
     device = next(classifier.parameters()).device
     chunks = [torch.softmax(classifier(x[i:i + batch_size].to(device)), dim=1).cpu()

@@ -35,7 +35,7 @@ def fitted_gaussian_samples(codes: Tensor, n: int, seed: int = 0) -> Tensor:
 
 
 @torch.no_grad()
-def decode_batched(model: Autoencoder, z: Tensor, batch_size: int = 2000) -> Tensor:
+def decode_batched(model: Autoencoder, z: Tensor, batch_size: int = 500) -> Tensor:
     """Decode codes (N, latent_dim) to images (N, 1, 28, 28) in [0, 1], on the model's device."""
     device = next(model.parameters()).device
     return torch.cat([model.decode(z[i:i + batch_size].to(device)).cpu()

@@ -120,12 +120,12 @@ def progress() -> None:
                                f"{job.seconds:.0f} s (estimated {job.estimate or 0:.0f} s)")
     if job.active:
         st.button("⏹️ Stop (keep what it learned)", on_click=job.stop)
+    log = st.toggle("Log scale", key="train_log", help="For the batch and the epoch curves.")
+    scale = alt.Scale(type="log" if log else "linear", zero=False)
     if job.batches:
-        log = st.toggle("Log scale", key="train_log")
         frame = pd.DataFrame(job.batches, columns=["step", "loss", "reconstruction", "KL"])
         long = frame.melt("step", ["loss", "reconstruction", "KL"] if job.config.kind == "vae"
                           else ["loss"], var_name="term", value_name="nats")
-        scale = alt.Scale(type="log" if log else "linear", zero=False)
         st.altair_chart(alt.Chart(long).mark_line(strokeWidth=1).encode(
             x=alt.X("step:Q", title="optimiser step (batch)"),
             y=alt.Y("nats:Q", scale=scale, title="nats per image"),
@@ -139,7 +139,7 @@ def progress() -> None:
                 column.caption("An autoencoder has no KL term.")
                 continue
             column.altair_chart(alt.Chart(frame).mark_line(point=True).encode(
-                x=alt.X("epoch:O"), y=alt.Y(f"{term}:Q", scale=alt.Scale(zero=False),
+                x=alt.X("epoch:O"), y=alt.Y(f"{term}:Q", scale=scale,
                                             title=f"{term} (nats)"),
                 color=alt.Color("split:N", title=None),
             ).properties(height=240, title=f"{term.capitalize()} per epoch"), width="stretch")
