@@ -360,6 +360,22 @@ def vae_for(choice: Choice) -> tuple[str, int, float]:
     return "vae", choice.latent, 1.0
 
 
+def side_by_side(choice: Choice) -> dict[str, tuple[tuple[str, int, float], bool]]:
+    """The autoencoder and the VAE at the picked latent size: name -> (zoo key, yours).
+
+    A model the student trained takes the place of the zoo model of its own family.
+    """
+    pair = {"Autoencoder": (("ae", choice.latent, 0.0), False), "VAE": (vae_for(choice), False)}
+    if choice.own is not None:
+        pair["Autoencoder" if choice.family == "ae" else "VAE"] = (choice.key, True)
+    return pair
+
+
+def pair_model(choice: Choice, key: tuple[str, int, float], yours: bool) -> Autoencoder:
+    """The model behind one entry of `side_by_side`."""
+    return model_for(choice) if yours else load(*key)
+
+
 def with_family(choice: Choice, family: str) -> Choice:
     return snap(replace(choice, family=family), zoo_options())
 

@@ -93,24 +93,23 @@ for column, picture, caption in zip(st.columns(5), images, captions):
 x = torch.from_numpy(steps.x)
 classifier = zoo.load_classifier()
 model = ui.model_for(choice)
-vae_key = ui.vae_for(choice)
-vae = model if choice.family == "vae" else ui.load(*vae_key)
-vae_name = "your VAE" if vae is model and choice.own is not None else (
-    f"the VAE, latent size {vae.latent_dim}, β = {(choice.beta if vae is model else vae_key[2]):g}")
+pair = ui.side_by_side(choice)
+vae_key, vae_yours = pair["VAE"]
+vae = ui.pair_model(choice, vae_key, vae_yours)
+vae_name = "your VAE" if vae_yours else (
+    f"the VAE, latent size {vae_key[1]}, β = {vae_key[2]:g}")
 
 st.header("2 · Reconstructions, and what a classifier reads")
-others = {"Autoencoder": ("ae", choice.latent, 0.0), "VAE": vae_key}
 columns = st.columns(3)
 verdicts = {}
 with columns[0]:
     p = predict_proba(classifier, x)[0]
     verdicts["your digit"] = int(p.argmax())
     ui.image(x, choice, scale=6, width=200, caption=f"your digit · classifier: {int(p.argmax())} "
-                                         f"({float(p.max()):.0%})")
-for column, (name, key) in zip(columns[1:], others.items()):
+                                                    f"({float(p.max()):.0%})")
+for column, (name, (key, yours)) in zip(columns[1:], pair.items()):
     with column, ui.failsafe(f"the {name} reconstruction"):
-        yours = choice.own is not None and name == ("VAE" if choice.family == "vae" else "Autoencoder")
-        x_hat, bce = reconstruct(model if yours else ui.load(*key), x)
+        x_hat, bce = reconstruct(ui.pair_model(choice, key, yours), x)
         p = predict_proba(classifier, x_hat)[0]
         verdicts[name] = int(p.argmax())
         ui.image(x_hat, choice, scale=6, width=200,
@@ -153,15 +152,14 @@ st.caption(f"Of 200 decoded samples, {agree:.0%} are read as a {verdicts['your d
            "classifier, like your digit.")
 
 st.subheader("Where your digit lands among the test digits")
-map_key = ("vae", 2, 1.0)
-map_vae = vae if vae.latent_dim == 2 else ui.load(*map_key)
+# The picked VAE when it is 2-D (the student's own included), else the zoo's 2-D VAE.
+map_yours = vae_yours and vae.latent_dim == 2
+map_key = vae_key if vae.latent_dim == 2 else ("vae", 2, 1.0)
+map_vae = ui.pair_model(choice, map_key, map_yours)
 with ui.failsafe("the 2-D latent map"):
     x_all, labels_all = ui.test_set()
     keep = seeded_indices(len(x_all), 3000, 0)
-    if map_vae is model:
-        codes = ui.codes_for(choice)[keep]
-    else:
-        codes = ui.test_codes(*(vae_key if map_vae is vae else map_key))[keep]
+    codes = (ui.codes_for(choice) if map_yours else ui.test_codes(*map_key))[keep]
     m2, s2 = posterior(map_vae, x)
     m2, s2 = m2[0].numpy(), s2[0].numpy()
     cloud = posterior_samples(torch.from_numpy(m2), torch.from_numpy(s2), 200, seed).numpy()

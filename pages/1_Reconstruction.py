@@ -42,15 +42,11 @@ with st.container(border=True):
 
 index = seeded_indices(len(x_test), 8, int(seed))
 x = x_test[index]
-models = {"Autoencoder": ("ae", choice.latent, 0.0), "VAE": ui.vae_for(choice)}
-if choice.own is not None:  # the student's own model takes the place of its family's
-    models["Autoencoder" if choice.family == "ae" else "VAE"] = choice.key
 results = {}
 columns = st.columns(2)
-for column, (name, key) in zip(columns, models.items()):
+for column, (name, (key, yours)) in zip(columns, ui.side_by_side(choice).items()):
     with column, ui.failsafe(f"the {name} reconstruction"):
-        yours = choice.own is not None and key == choice.key
-        x_hat, bce = reconstruct(ui.model_for(choice) if yours else ui.load(*key), x)
+        x_hat, bce = reconstruct(ui.pair_model(choice, key, yours), x)
         results[name] = bce.numpy()
         beta = "" if key[0] == "ae" else f", β = {key[2]:g}"
         st.subheader(f"{'Your ' + name if yours else name} (latent size {key[1]}{beta})")
