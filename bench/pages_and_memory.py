@@ -66,6 +66,9 @@ def main() -> None:
                 out["fresh_s"][name or "Home"] = open_time(b, f"{base}/{name}")
                 out["warm_s"][name or "Home"] = min(open_time(b, f"{base}/{name}")
                                                      for _ in range(3))
+        if only != "memory":  # the floor: a page with nothing to compute
+            with server("bench/trivial_app.py") as (base, _):
+                out["trivial_page_s"] = [open_time(b, base) for _ in range(4)]
         if only == "times":
             print(json.dumps(out, indent=2))
             return

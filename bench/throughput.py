@@ -2,6 +2,10 @@
 
     python bench/throughput.py
 
+Also one run of the Train-your-own lesson with its defaults (VAE, latent size 10, 3 epochs of
+10,000 digits, batch 64), through `core.own.TrainingJob` as the page runs it: the page's
+estimate, the time it took and the model's test -ELBO.
+
 Uses the zoo's VAE at latent size 10 for encoding and the zoo's backbone for the epoch (the
 same `core.train.fit` as the CLI and the Train-your-own lesson). CUDA is timed when present.
 """
@@ -47,7 +51,25 @@ def main() -> None:
         fit(model, x_train, config, device=device)
         sync(device)
         out[f"train_epoch_{device.type}_s"] = round(time.perf_counter() - start, 1)
+        out[f"train_your_own_defaults_{device.type}"] = lesson_defaults(device, x_test)
     print(json.dumps(out, indent=2))
+
+
+def lesson_defaults(device: torch.device, x_test: torch.Tensor) -> dict[str, float]:
+    from core import own
+    from core.data import load_mnist_subset
+    from core.train import shuffled_subset
+
+    config = own.make_config("vae", 10, 1.0, epochs=3, subset=10_000, batch_size=64)
+    per_image = own.seconds_per_image(config, device)
+    estimate = per_image * (own.images_trained(config)
+                            + (config.epochs * own.EVAL_IMAGES + 10_000) / 3)  # as the page
+    x_train, _ = load_mnist_subset("train", shuffled_subset(60_000, 10_000, 0).numpy())
+    job = own.TrainingJob(config, device)
+    job.start(x_train, x_test, x_test[:8])
+    job.join()
+    return {"estimate_s": round(estimate, 1), "seconds": round(job.seconds, 1),
+            "test_neg_elbo": job.result.card["test"]["neg_elbo"]}
 
 
 if __name__ == "__main__":

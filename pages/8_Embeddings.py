@@ -107,7 +107,9 @@ elif shipped is not None:
     source = "shipped with the model"
 elif choice.own is not None:
     st.info(f"Your own model has no ready-made {method} map. Open *Recompute with other "
-            f"settings* above and press *Recompute {method}*: it takes 10–60 s.")
+            f"settings* above and press *Recompute {method}*: it takes 10–60 s, or pick PCA, "
+            "which is computed live.")
+    ui.next_lesson(PAGE)
     st.stop()
 else:
     st.warning(f"The {method} map of this model was not shipped with it (run `python -m "
