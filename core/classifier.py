@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from core.device import all_cores
+
 
 class DigitClassifier(nn.Module):
     """(B, 1, 28, 28) images in [0, 1] -> (B, 10) logits. Three conv blocks, ~100k parameters.
@@ -29,6 +31,7 @@ class DigitClassifier(nn.Module):
         return self.head(self.features(x))
 
 
+@all_cores
 @torch.no_grad()
 def predict_proba(classifier: DigitClassifier, x: Tensor, batch_size: int = 500) -> Tensor:
     """Class probabilities (N, 10) for images (N, 1, 28, 28), computed in batches."""

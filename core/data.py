@@ -199,5 +199,5 @@ def load_mnist_subset(split: str, indices: np.ndarray | Tensor | None,
     if indices is not None:
         indices = np.asarray(indices)
         images, labels = images[indices], labels[indices]
-    x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
+    x = torch.from_numpy(np.divide(images, np.float32(255), dtype=np.float32)).unsqueeze(1)
     return x, torch.from_numpy(labels.astype(np.int64))

@@ -5,9 +5,9 @@ neighbourhoods (trustworthiness).
 
 t-SNE and UMAP take seconds to minutes, so the zoo ships them in weights/embeddings/, one
 .npz per model, computed on the same seeded subset of test codes for every model and stamped
-with the sha256 of the weights they came from. PCA takes milliseconds and is computed live.
-scikit-learn provides PCA, t-SNE and trustworthiness; umap-learn provides UMAP (imported only
-when needed: its import alone takes seconds).
+with the sha256 of the weights they came from. PCA takes milliseconds and is computed live
+(numpy's SVD). scikit-learn provides t-SNE and trustworthiness, umap-learn provides UMAP; both
+are imported only when needed (umap-learn's import alone takes seconds).
 """
 
 from __future__ import annotations
@@ -54,10 +54,17 @@ class Pca:
 
 
 def pca(mu: np.ndarray) -> Pca:
-    from sklearn.decomposition import PCA
+    """Every principal component of codes mu (N, d), N > d: the SVD of the centred codes.
 
-    fitted = PCA(n_components=min(mu.shape)).fit(mu)
-    return Pca(fitted.mean_, fitted.components_, fitted.explained_variance_ratio_)
+    numpy rather than scikit-learn's PCA, with the same result (tested), because the lesson
+    opens on PCA and importing scikit-learn adds about 50 MB to the server's memory. Signs
+    follow scikit-learn's convention: each component's largest loading is positive.
+    """
+    mean = mu.mean(axis=0, dtype=np.float64)
+    _, s, vt = np.linalg.svd(mu - mean, full_matrices=False)  # vt (d, d): rows are components
+    vt *= np.sign(vt[np.arange(len(vt)), np.abs(vt).argmax(axis=1)])[:, None]
+    variance = s ** 2
+    return Pca(mean, vt, variance / variance.sum())
 
 
 def tsne(mu: np.ndarray, perplexity: float = 30.0, seed: int = 0) -> np.ndarray:

@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from core.device import all_cores
 from core.models import Autoencoder
 
 
@@ -28,6 +29,7 @@ def reconstruct(model: Autoencoder, x: Tensor) -> tuple[Tensor, Tensor]:
     return torch.sigmoid(logits).cpu(), bce.cpu()
 
 
+@all_cores
 @torch.no_grad()
 def encode_mu(model: Autoencoder, x: Tensor, batch_size: int = 500) -> Tensor:
     """The mean codes mu (N, latent_dim) of images x (N, 1, 28, 28), on the CPU.

@@ -25,6 +25,7 @@ import torch
 from torch import Tensor
 
 from core.config import TrainConfig
+from core.device import CORES, all_cores
 from core.latent import encode_mu, reconstruct
 from core.models import Autoencoder, LossTerms
 from core.train import EpochReport, evaluate, fit, new_model
@@ -56,6 +57,7 @@ def make_config(kind: str, latent_dim: int, beta: float, epochs: int, subset: in
                        kl_warmup_steps=warmup, backbone=ZOO_BACKBONE)
 
 
+@all_cores  # as the run itself will train
 def seconds_per_image(config: TrainConfig, device: torch.device, steps: int = 4) -> float:
     """Measured cost of training on one image: `fit` (the real loop) on a few random batches.
 
@@ -162,6 +164,7 @@ class TrainingJob:
                 self._finish("stopped", None)
                 return
         try:
+            torch.set_num_threads(CORES)  # this thread only trains: give it every core
             self.state, self.started = "running", time.perf_counter()
             model = new_model(self.config)
             self._train(model, x_train, x_test, x_show, should_stop)

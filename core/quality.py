@@ -13,6 +13,7 @@ import torch
 from torch import Tensor
 
 from core.classifier import DigitClassifier, predict_proba
+from core.device import all_cores
 from core.models import Autoencoder
 
 CONFIDENCE = 0.9
@@ -34,6 +35,7 @@ def fitted_gaussian_samples(codes: Tensor, n: int, seed: int = 0) -> Tensor:
     return mean + std * torch.randn(n, codes.shape[1], generator=generator)
 
 
+@all_cores
 @torch.no_grad()
 def decode_batched(model: Autoencoder, z: Tensor, batch_size: int = 500) -> Tensor:
     """Decode codes (N, latent_dim) to images (N, 1, 28, 28) in [0, 1], on the model's device."""

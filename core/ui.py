@@ -17,7 +17,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core import zoo
+from core import runtime, zoo
 from core.checkpoint import WeightsError
 from core.data import MnistError, load_mnist
 from core.images import COLOR_MAPS, tile, to_pixels
@@ -122,8 +122,8 @@ def session_alive() -> Callable[[], bool]:
     ctx = get_script_run_ctx()
     if ctx is None or not Runtime.exists():
         return lambda: True
-    runtime, session_id = Runtime.instance(), ctx.session_id
-    return lambda: runtime.is_active_session(session_id)
+    server, session_id = Runtime.instance(), ctx.session_id
+    return lambda: server.is_active_session(session_id)
 
 
 def model_key(choice: Choice) -> tuple:
@@ -273,6 +273,7 @@ def data_or_stop() -> tuple[torch.Tensor, np.ndarray]:
 
 def page(title: str, icon: str) -> Choice:
     """Page setup shared by every page: config, styles and the sidebar picker."""
+    runtime.settle_script_run()
     st.set_page_config(page_title=title, page_icon=icon, layout="wide")
     st.markdown(_CSS, unsafe_allow_html=True)
     return picker()

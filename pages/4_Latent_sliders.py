@@ -92,14 +92,13 @@ def code_chart_spec() -> dict:
 
 @st.fragment
 def sliders() -> None:
-    """Only this part reruns when a slider moves: decode one code and redraw."""
+    """Only this part reruns when a slider moves: decode one code and redraw.
+
+    The picture is sent before the sliders are (they already hold their new values), and the
+    sliders fill a few tall columns rather than a row of columns per pair: each
+    layout block is one more message between the move and the new digit on screen.
+    """
     left, right = st.columns([3, 2])
-    per_row = 4 if d > 10 else 2
-    with left:
-        rows = [st.columns(per_row) for _ in range(-(-d // per_row))]
-        for j, key in enumerate(keys):
-            rows[j // per_row][j % per_row].slider(
-                f"z{j}", -LIMIT, LIMIT, step=0.1, key=key, format="%.1f")
     z = np.array([st.session_state[key] for key in keys], dtype=np.float32)
     with right:
         st.image(to_pixels(decode(model, z)[0, 0], scale=10, cmap=choice.cmap),
@@ -108,6 +107,12 @@ def sliders() -> None:
         st.vega_lite_chart(frame, code_chart_spec(), width="stretch")
         st.caption(f"‖z‖ = {np.linalg.norm(z):.2f}; a draw from N(0, I) has ‖z‖ ≈ "
                    f"√{d} = {np.sqrt(d):.2f}.")
+    with left:
+        columns = st.columns(4 if d > 10 else 2)
+        per_column = -(-d // len(columns))  # z0..z4 down the first column, z5..z9 the next
+        for j, key in enumerate(keys):
+            columns[j // per_column].slider(f"z{j}", -LIMIT, LIMIT, step=0.1, key=key,
+                                            format="%.1f")
 
 
 sliders()

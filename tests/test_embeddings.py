@@ -17,6 +17,17 @@ def test_pca_projects_and_inverts_within_its_plane():
     assert fitted.explained[:2].sum() == pytest.approx(1.0)
 
 
+def test_pca_matches_scikit_learn():
+    from sklearn.decomposition import PCA
+
+    mu = (np.random.default_rng(3).standard_normal((400, 6)) * [5, 3, 2, 1, 0.5, 0.1]
+          ).astype(np.float32)
+    ours, theirs = emb.pca(mu), PCA(n_components=6).fit(mu)
+    np.testing.assert_allclose(ours.components, theirs.components_, atol=1e-4)
+    np.testing.assert_allclose(ours.explained, theirs.explained_variance_ratio_, atol=1e-6)
+    np.testing.assert_allclose(ours.project(mu), theirs.transform(mu)[:, :2], atol=1e-3)
+
+
 def test_nearest_finds_the_closest_rows():
     xy = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 5.0]])
     assert emb.nearest(xy, np.array([[0.9, 0.1], [4.0, 4.0]]), k=2).tolist() == [[1, 0], [2, 1]]
