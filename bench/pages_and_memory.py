@@ -4,7 +4,9 @@
 
 Fresh: a new `streamlit run` process per page, timed from navigation until the script run has
 finished and every image has loaded (models load on first use, so this includes loading them).
-Warm: the same page opened again in a new browser tab of the same server.
+Warm: the same page opened again in a new browser tab of the same server (the browser loads
+the app's JavaScript again), and reached from another lesson by its sidebar link (how a student
+moves on: only the page's script run and drawing remain).
 Memory: one server, every page with the default model, then every page with every model
 family (VAE and autoencoder at each latent size), then a UMAP recomputed on the Embeddings
 page; peak resident memory from /proc (VmHWM) after each.
@@ -36,6 +38,27 @@ def open_time(b, url: str) -> float:
     return round(elapsed, 2)
 
 
+def switch_time(b, base: str, name: str) -> float:
+    """A student moving on: from another lesson, click this page's link in the sidebar (the
+    app is already loaded in the tab, so only the page's own script run and drawing remain)."""
+    page = b.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/{'Reconstruction' if not name else ''}")
+    wait_idle(page)
+    title = next((t for path, t, *_ in ui.LESSONS if name and Path(path).stem.endswith(name)),
+                 "Latent Lab")
+    link = page.locator("[data-testid=stSidebarNav] a").filter(
+        has_text=name.replace("_", " ") if name else "Home")
+    start = time.perf_counter()
+    link.first.click()
+    page.wait_for_function(f"() => document.title.startsWith({title!r})", timeout=60_000,
+                           polling=20)
+    wait_idle(page)
+    elapsed = time.perf_counter() - start - 0.3
+    page.close()
+    print(f"{elapsed:6.2f} s  -> {name or 'Home'} (sidebar link)", file=sys.stderr, flush=True)
+    return round(elapsed, 2)
+
+
 def recompute_umap(b, base: str) -> float:
     """Ask the Embeddings lesson for a fresh UMAP (the heaviest thing a student can start)."""
     page = b.new_page(viewport={"width": 1400, "height": 1000})
@@ -59,13 +82,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["times", "memory"], default=None)
     only = parser.parse_args().only
-    out: dict[str, object] = {"fresh_s": {}, "warm_s": {}}
+    out: dict[str, object] = {"fresh_s": {}, "warm_s": {}, "warm_switch_s": {}}
     with browser() as b:
         for name in PAGES if only != "memory" else []:
             with server() as (base, _):
                 out["fresh_s"][name or "Home"] = open_time(b, f"{base}/{name}")
                 out["warm_s"][name or "Home"] = min(open_time(b, f"{base}/{name}")
                                                      for _ in range(3))
+                out["warm_switch_s"][name or "Home"] = min(switch_time(b, base, name)
+                                                           for _ in range(3))
         if only != "memory":  # the floor: a page with nothing to compute
             with server("bench/trivial_app.py") as (base, _):
                 out["trivial_page_s"] = [open_time(b, base) for _ in range(4)]

@@ -189,14 +189,21 @@ def picker() -> Choice:
         st.query_params.from_dict(query)
     own = _own_picker(choice)
     _model_card(own or choice)
-    with bar.expander("Share this model with a class"):
-        link = "?" + "&".join(f"{k}={v}" for k, v in to_query(choice, locked=True).items())
-        st.markdown("Everyone who opens this link sees the same model, read-only:")
-        st.code(_base_url() + link, language=None)
-        st.caption("Drop `&lock=1` to let students change the model."
-                   + (" Models you trained yourself stay in your browser session and cannot be "
-                      "shared: the link opens the pretrained model above." if own else ""))
+    with bar.expander("Share this model with a class", key="share_open",
+                      on_change="rerun") as box:  # filled once opened: see show_code
+        if box.open:
+            _share_link(choice, own is not None)
     return own or choice
+
+
+def _share_link(choice: Choice, own: bool) -> None:
+    """The read-only link to `choice`, with a copy button."""
+    link = "?" + "&".join(f"{k}={v}" for k, v in to_query(choice, locked=True).items())
+    st.markdown("Everyone who opens this link sees the same model, read-only:")
+    st.code(_base_url() + link, language=None)
+    st.caption("Drop `&lock=1` to let students change the model."
+               + (" Models you trained yourself stay in your browser session and cannot be "
+                  "shared: the link opens the pretrained model above." if own else ""))
 
 
 def _own_picker(zoo_choice: Choice) -> Choice | None:
@@ -298,10 +305,13 @@ def try_this(prompts: list[str]) -> None:
 
 def show_code(*objects: Callable[..., Any] | type) -> None:
     """A "show the code" expander with the source of the `core` functions behind the lesson."""
-    with st.expander("Show the code"):
-        for obj in objects:
-            st.caption(f"`{obj.__module__}.{obj.__qualname__}`")
-            st.code(inspect.getsource(obj), language="python")
+    # Filled only once opened (a rerun): a code block loads the browser's syntax highlighter,
+    # about 0.6 s of every page open otherwise (bench/pages_and_memory.py).
+    with st.expander("Show the code", key="show_code_open", on_change="rerun") as box:
+        if box.open:
+            for obj in objects:
+                st.caption(f"`{obj.__module__}.{obj.__qualname__}`")
+                st.code(inspect.getsource(obj), language="python")
 
 
 def next_lesson(after: str) -> None:

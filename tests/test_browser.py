@@ -90,6 +90,21 @@ def test_a_shared_link_opens_that_model_read_only(site):
     page.close()
 
 
+def test_the_share_link_and_the_code_appear_when_their_expanders_open(site):
+    page = open_page(site, "Latent_sliders?family=vae&latent=5")
+    code = "[data-testid=stCode]"
+    assert page.locator(code).count() == 0  # not sent until asked for: they load slowly
+    page.locator("[data-testid=stSidebar] summary").filter(has_text="Share this model").click()
+    wait_idle(page)
+    link = page.locator(f"[data-testid=stSidebar] {code}")
+    assert "family=vae&latent=5&beta=1" in link.inner_text() and "lock=1" in link.inner_text()
+    page.locator("[data-testid=stMain] summary").filter(has_text="Show the code").click()
+    wait_idle(page)
+    assert "def decode" in page.locator(f"[data-testid=stMain] {code}").first.inner_text()
+    assert page.locator(EXCEPTION).count() == 0
+    page.close()
+
+
 def test_clicking_the_manifold_scatter_decodes_the_picked_code(site):
     page = open_page(site, "Latent_manifold?family=vae&latent=2")
     assert page.locator(IMAGE).count() == 0 and "No points picked yet" in page.inner_text("body")
