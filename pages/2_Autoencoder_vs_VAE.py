@@ -35,7 +35,7 @@ x_test, labels = ui.data_or_stop()
 
 
 @st.cache_data(show_spinner="Encoding the test digits…", max_entries=8)
-def scatter_frame(kind: str, beta: float, n: int = 2500) -> pd.DataFrame:
+def scatter_frame(kind: str, beta: float, n: int = 1500) -> pd.DataFrame:
     mu = ui.test_codes(kind, 2, beta)
     keep = np.random.default_rng(0).choice(len(mu), n, replace=False)
     return pd.DataFrame({"z1": mu[keep, 0], "z2": mu[keep, 1], "digit": labels[keep],
@@ -50,7 +50,7 @@ def codes_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
 
 
 st.header("1 · Where the test digits land (latent size 2)")
-st.markdown("With two latent numbers every code is a point on a plane. 2,500 test digits, "
+st.markdown("With two latent numbers every code is a point on a plane. 1,500 test digits, "
             "coloured by their label:")
 with ui.failsafe("the code scatter plots"):
     frames = {"ae": scatter_frame("ae", 0.0), "vae": scatter_frame("vae", 1.0)}

@@ -57,7 +57,7 @@ x_test, labels = ui.data_or_stop()
 
 
 @st.cache_data(show_spinner="Encoding the test digits for every β…")
-def codes_by_beta(beta_values: tuple[float, ...], n: int = 1500) -> pd.DataFrame:
+def codes_by_beta(beta_values: tuple[float, ...], n: int = 800) -> pd.DataFrame:
     keep = np.random.default_rng(0).choice(len(labels), n, replace=False)
     frames = []
     for beta in beta_values:

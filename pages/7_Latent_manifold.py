@@ -165,8 +165,9 @@ if len(picked):
 else:
     st.caption("No points picked yet.")
 
-if mu is not None:
-    st.subheader("Every pair of dimensions")
+
+def scatter_matrix() -> None:
+    """The test codes for every pair of chosen dimensions, densities on the diagonal."""
     dims = st.multiselect("Dimensions (up to 10)", range(d), default=list(range(min(d, 5))),
                           max_selections=10, format_func=lambda j: f"z{j}", key=f"man_pairs_{d}")
     if len(dims) >= 2:
@@ -191,6 +192,14 @@ if mu is not None:
         st.caption(f"600 test codes{' (z-scores)' if standard else ''}; the diagonal shows "
                    "each dimension's density. Round, overlapping blobs centred on 0 are what "
                    "the VAE's prior asks for.")
+
+
+if mu is not None:
+    # Filled once opened (a rerun): up to 100 small charts, the slowest thing on the page to draw.
+    with st.expander("Every pair of dimensions: the scatter matrix", key="man_matrix_open",
+                     on_change="rerun") as box:
+        if box.open:
+            scatter_matrix()
 
 ui.try_this([
     "Before you look at the map: where on it should the 1s be? Find them in the scatter, then "

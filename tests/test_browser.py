@@ -119,6 +119,18 @@ def test_clicking_the_manifold_scatter_decodes_the_picked_code(site):
     page.close()
 
 
+def test_the_scatter_matrix_is_drawn_when_its_expander_opens(site):
+    page = open_page(site, "Latent_manifold?family=vae&latent=5")
+    charts = page.locator(CHART).count()
+    page.locator("[data-testid=stMain] summary").filter(has_text="scatter matrix").click()
+    page.wait_for_function(f"() => document.querySelectorAll('{CHART}').length > {charts}",
+                           timeout=30_000)
+    wait_idle(page)
+    assert "the diagonal shows each dimension's density" in page.inner_text("body")
+    assert page.locator(EXCEPTION).count() == 0
+    page.close()
+
+
 def test_a_drawn_stroke_is_reconstructed(site):
     page = open_page(site, "Draw_your_digit?family=vae&latent=2")
     assert page.locator(IMAGE).count() == 0 and "The canvas is empty" in page.inner_text("body")
