@@ -7,6 +7,7 @@ the MNIST test set and each model's codes of it. None of it is ever mutated.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -284,6 +285,22 @@ def page(title: str, icon: str) -> Choice:
     st.set_page_config(page_title=title, page_icon=icon, layout="wide")
     st.markdown(_CSS, unsafe_allow_html=True)
     return picker()
+
+
+def fragment(body: Callable[[], None], *, run_every: float | None = None) -> Callable[[], None]:
+    """`st.fragment(body)` whose reruns begin like a full run, with `settle_script_run`.
+
+    A fragment rerun (a slider move) skips the page's top, where `page` settles every full
+    run; without this, modules the page imported after its first settle stayed unfrozen and
+    Streamlit's collection after each slider move scanned them again.
+    """
+
+    @functools.wraps(body)
+    def settled() -> None:
+        runtime.settle_script_run()
+        body()
+
+    return st.fragment(settled, run_every=run_every)
 
 
 def lesson(title: str, icon: str, learn: list[str]) -> Choice:

@@ -163,7 +163,7 @@ def progress() -> None:
 
 if job is not None:
     if job.active:
-        st.fragment(progress, run_every=1.5)()
+        ui.fragment(progress, run_every=1.5)()
     else:
         progress()
 

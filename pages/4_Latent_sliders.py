@@ -90,7 +90,7 @@ def code_chart_spec() -> dict:
     return spec
 
 
-@st.fragment
+@ui.fragment
 def sliders() -> None:
     """Only this part reruns when a slider moves: decode one code and redraw.
 
