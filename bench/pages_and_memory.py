@@ -69,8 +69,8 @@ def recompute_umap(b, base: str) -> float:
     page.get_by_text("Recompute with other settings").click()
     start = time.perf_counter()
     page.get_by_role("button", name="Recompute UMAP").click()
-    # Done when the chart's title says so (not merely idle: the rerun may not have begun yet).
-    page.wait_for_function("() => document.body.innerText.includes('(recomputed with')",
+    # Done when the status box says so (not merely idle: the rerun may not have begun yet).
+    page.wait_for_function("() => document.body.innerText.includes('UMAP ready')",
                            timeout=600_000, polling=200)
     wait_idle(page, timeout_ms=600_000)
     elapsed = time.perf_counter() - start - 0.3
