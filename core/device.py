@@ -39,7 +39,8 @@ def threads(n: int) -> Iterator[None]:
 
     Why it matters: a 2-thread op waits at a barrier for its second thread, and while a browser
     or another student's script holds the other core that wait spins. Decoding one code took
-    20-50 ms on 2 threads inside a Streamlit script run and 2-8 ms on one.
+    20-50 ms on 2 threads inside a Streamlit script run and 2-8 ms on one (a one-off probe
+    timing `core.latent.decode` during slider moves).
     """
     before = torch.get_num_threads()
     torch.set_num_threads(max(1, n))

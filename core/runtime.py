@@ -25,8 +25,8 @@ def tune_malloc() -> bool:
     Streamlit runs every script run in a new thread, and glibc gives threads arenas of their own
     (up to 8 per core), each keeping what it freed. And after a large buffer is freed glibc
     raises its mmap threshold, so the next large buffers (a batch's activations, a float copy of
-    the digits) come from the arenas and stay resident. Fixing both lowered the server's peak
-    over the lesson tour by about a quarter (`python bench/pages_and_memory.py --only memory`).
+    the digits) come from the arenas and stay resident. Measure with
+    `python bench/pages_and_memory.py --only memory` (README: Benchmarks).
     Returns False where the C library is not glibc (macOS, Windows, musl): nothing to tune.
     """
     global _malloc_tuned
@@ -48,10 +48,11 @@ def freeze_heap() -> bool:
 
     Streamlit runs a full garbage collection after every script run (`runner.postScriptGC`),
     holding the GIL while the run's last messages wait to be sent. With torch, pandas and Altair
-    loaded it scanned ~300,000 objects: 100-120 ms on almost every slider move. Modules, classes
-    and functions live as long as the process, so freezing them costs nothing, and the collection
-    after a run then scans only that run's objects. Objects outside reference cycles are still
-    freed the moment they are unused. Returns whether it froze this time.
+    loaded it scans ~300,000 objects (`len(gc.get_objects())`), which took 100-120 ms in a
+    one-off `gc.callbacks` probe of slider moves. Modules, classes and functions live as long
+    as the process, so freezing them costs nothing, and the collection after a run then scans
+    only that run's objects. Objects outside reference cycles are still freed the moment they
+    are unused. Returns whether it froze this time.
     """
     global _frozen_at
     if len(sys.modules) == _frozen_at:

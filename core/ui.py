@@ -323,7 +323,8 @@ def try_this(prompts: list[str]) -> None:
 def show_code(*objects: Callable[..., Any] | type) -> None:
     """A "show the code" expander with the source of the `core` functions behind the lesson."""
     # Filled only once opened (a rerun): a code block loads the browser's syntax highlighter,
-    # about 0.6 s of every page open otherwise (bench/pages_and_memory.py).
+    # ~0.6 s of every page open otherwise (`open_time` of bench/pages_and_memory.py on a page
+    # with one collapsed code block against one without).
     with st.expander("Show the code", key="show_code_open", on_change="rerun") as box:
         if box.open:
             for obj in objects:

@@ -41,6 +41,13 @@ def open_page(site, path: str):
     return page
 
 
+def open_expander(page, area: str, label: str) -> None:
+    """Click the expander whose label contains `label` in "Main" or "Sidebar"; wait for the rerun
+    that fills it (the lazy ones are filled only once opened)."""
+    page.locator(f"[data-testid=st{area}] summary").filter(has_text=label).click()
+    wait_idle(page)
+
+
 CANVAS = "[data-testid=stMain] canvas"
 NO_PICTURES_UNTIL_USED = {"Train_your_own"}  # test_a_tiny_training_run_shows_its_progress
 
@@ -94,12 +101,10 @@ def test_the_share_link_and_the_code_appear_when_their_expanders_open(site):
     page = open_page(site, "Latent_sliders?family=vae&latent=5")
     code = "[data-testid=stCode]"
     assert page.locator(code).count() == 0  # not sent until asked for: they load slowly
-    page.locator("[data-testid=stSidebar] summary").filter(has_text="Share this model").click()
-    wait_idle(page)
+    open_expander(page, "Sidebar", "Share this model")
     link = page.locator(f"[data-testid=stSidebar] {code}")
     assert "family=vae&latent=5&beta=1" in link.inner_text() and "lock=1" in link.inner_text()
-    page.locator("[data-testid=stMain] summary").filter(has_text="Show the code").click()
-    wait_idle(page)
+    open_expander(page, "Main", "Show the code")
     assert "def decode" in page.locator(f"[data-testid=stMain] {code}").first.inner_text()
     assert page.locator(EXCEPTION).count() == 0
     page.close()
@@ -122,10 +127,9 @@ def test_clicking_the_manifold_scatter_decodes_the_picked_code(site):
 def test_the_scatter_matrix_is_drawn_when_its_expander_opens(site):
     page = open_page(site, "Latent_manifold?family=vae&latent=5")
     charts = page.locator(CHART).count()
-    page.locator("[data-testid=stMain] summary").filter(has_text="scatter matrix").click()
+    open_expander(page, "Main", "scatter matrix")
     page.wait_for_function(f"() => document.querySelectorAll('{CHART}').length > {charts}",
                            timeout=30_000)
-    wait_idle(page)
     assert "the diagonal shows each dimension's density" in page.inner_text("body")
     assert page.locator(EXCEPTION).count() == 0
     page.close()
