@@ -1,11 +1,13 @@
 """Latent Lab: learn how autoencoders and variational autoencoders work, on real trained models."""
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
 from core import ui, zoo
 from core.checkpoint import WeightsError
 from core.data import MnistError, load_mnist
-from core.images import seeded_indices, tile, to_pixels
+from core.images import seeded_indices
 from core.latent import reconstruct
 
 choice = ui.page("Latent Lab", "🧪")
@@ -47,11 +49,20 @@ except WeightsError as error:
 else:
     for label, (images, bce) in rows.items():
         caption = label if bce is None else f"{label} — mean BCE {bce.mean():.1f} nats per image"
-        st.image(to_pixels(tile(images, columns=len(images), pad=2), scale=4, cmap=choice.cmap),
-                 caption=caption, output_format="PNG")
-    st.caption(f"Test digits {labels}. BCE is the reconstruction error the models were trained "
-               "to reduce: lower is closer to the original. Which model copies better? The "
-               "first lesson explains why.")
+        ui.image(images, choice, scale=4, pad=2, caption=caption)
+    errors = pd.DataFrame([{"test digit": f"{i + 1}: a {digit}", "model": label,
+                            "BCE (nats)": float(value)}
+                           for label, (_, bce) in rows.items() if bce is not None
+                           for i, (digit, value) in enumerate(zip(labels, bce.tolist()))])
+    st.altair_chart(alt.Chart(errors).mark_bar().encode(
+        x=alt.X("test digit:N", sort=None, axis=alt.Axis(labelAngle=0), title=None),
+        xOffset="model:N", y=alt.Y("BCE (nats):Q", title="BCE (nats), lower is closer"),
+        color=alt.Color("model:N", legend=alt.Legend(orient="top", title=None)),
+        tooltip=["test digit", "model", alt.Tooltip("BCE (nats):Q", format=".1f")],
+    ).properties(height=180), width="stretch")
+    st.caption("BCE is the reconstruction error the models were trained to reduce, one pair of "
+               "bars per digit above. Which model copies better, digit by digit? The first "
+               "lesson explains why.")
 
 st.subheader("The lessons")
 st.markdown("Follow them in order; each one ends with a link to the next.")

@@ -87,6 +87,8 @@ IDLE_JS = """() => {
   if (document.querySelector('[data-testid=stStatusWidget]')) return false;
   if (document.querySelector('[data-stale=true]')) return false;
   if (document.querySelector('[data-testid=stSkeleton]')) return false;
+  if (![...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+        .every(c => c.querySelector('.marks'))) return false;  // every chart drawn
   return [...document.querySelectorAll('[data-testid=stImage] img')].every(i => i.complete);
 }"""
 
@@ -98,6 +100,40 @@ def wait_idle(page, timeout_ms: float = 120_000, settle_s: float = 0.3) -> None:
         time.sleep(settle_s)
         if page.evaluate(IDLE_JS):
             return
+
+
+class Runs:
+    """Counts the script runs the server reports finished to one browser page.
+
+    The page's look alone cannot say a run is over: for its first half second a new run shows
+    no running indicator and leaves the old page's elements unmarked, so a page can look idle
+    before its script has started. The server's own word is the `script_finished` message on
+    the page's websocket.
+    """
+
+    def __init__(self, page) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self.finished = 0
+        done = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
+
+        def on_frame(payload: bytes | str) -> None:
+            if isinstance(payload, (bytes, bytearray)):
+                msg = ForwardMsg()
+                msg.ParseFromString(bytes(payload))
+                if msg.WhichOneof("type") == "script_finished" and msg.script_finished == done:
+                    self.finished += 1
+
+        page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
+
+    def wait(self, page, after: int, timeout_ms: float = 120_000) -> None:
+        """Wait until more than `after` runs have finished, then until the page is drawn."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        while self.finished <= after:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no script run finished in {timeout_ms / 1000:.0f} s")
+            page.wait_for_timeout(10)  # lets Playwright deliver the websocket's frames
+        wait_idle(page, timeout_ms)
 
 
 def percentile(values: list[float], q: float) -> float:

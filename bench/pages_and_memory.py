@@ -5,8 +5,10 @@
 Fresh: a new `streamlit run` process per page, timed from navigation until the script run has
 finished and every image has loaded (models load on first use, so this includes loading them).
 Warm: the same page opened again in a new browser tab of the same server (the browser loads
-the app's JavaScript again), and reached from another lesson by its sidebar link (how a student
-moves on: only the page's script run and drawing remain).
+the app's JavaScript again), and reached from the page before it in the course by its sidebar
+link (how a student moves on: only the page's script run and drawing remain). Every time is
+taken until the server has reported the script run finished (its websocket message), every
+image has loaded and every chart is drawn.
 Memory: one server, every page with the default model, then every page with every model
 family (VAE and autoencoder at each latent size), then a UMAP recomputed on the Embeddings
 page; peak resident memory from /proc (VmHWM) after each.
@@ -19,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import browser, memory_mb, server, wait_idle
+from common import Runs, browser, memory_mb, server, wait_idle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core import ui  # noqa: E402
@@ -29,9 +31,10 @@ PAGES = ["", *[Path(path).stem.split("_", 1)[1] for path, *_ in ui.LESSONS]]
 
 def open_time(b, url: str) -> float:
     page = b.new_page(viewport={"width": 1400, "height": 1000})
+    runs = Runs(page)
     start = time.perf_counter()
     page.goto(url)
-    wait_idle(page)
+    runs.wait(page, after=0)
     elapsed = time.perf_counter() - start - 0.3  # wait_idle's settle time
     page.close()
     print(f"{elapsed:6.2f} s  {url}", file=sys.stderr, flush=True)
@@ -39,20 +42,23 @@ def open_time(b, url: str) -> float:
 
 
 def switch_time(b, base: str, name: str) -> float:
-    """A student moving on: from another lesson, click this page's link in the sidebar (the
-    app is already loaded in the tab, so only the page's own script run and drawing remain)."""
+    """A student moving on: from the page before in the course (Home before the first lesson,
+    the last lesson before Home), click this page's link in the sidebar. The tab has loaded
+    the app and drawn the page before, so only this page's own script run and drawing remain.
+    """
     page = b.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{base}/{'Reconstruction' if not name else ''}")
-    wait_idle(page)
+    runs = Runs(page)
+    page.goto(f"{base}/{PAGES[PAGES.index(name) - 1]}")
+    runs.wait(page, after=0)
     title = next((t for path, t, *_ in ui.LESSONS if name and Path(path).stem.endswith(name)),
                  "Latent Lab")
     link = page.locator("[data-testid=stSidebarNav] a").filter(
         has_text=name.replace("_", " ") if name else "Home")
+    before = runs.finished
     start = time.perf_counter()
     link.first.click()
-    page.wait_for_function(f"() => document.title.startsWith({title!r})", timeout=60_000,
-                           polling=20)
-    wait_idle(page)
+    runs.wait(page, after=before)
+    page.wait_for_function(f"() => document.title.startsWith({title!r})", timeout=60_000)
     elapsed = time.perf_counter() - start - 0.3
     page.close()
     print(f"{elapsed:6.2f} s  -> {name or 'Home'} (sidebar link)", file=sys.stderr, flush=True)

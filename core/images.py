@@ -1,14 +1,21 @@
 """Images for the screen: numpy arrays, upscaled with nearest neighbour so pixels stay crisp.
 
 Drawing with numpy instead of a matplotlib figure keeps a slider's rerun to a few milliseconds.
+Pictures go to the browser at their own resolution (`png`) and the browser enlarges them with
+`image-rendering: pixelated`: the same crisp squares as upscaling here, for a ninth of the
+pixels to encode at 3x.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+import base64
+import io
+
 import numpy as np
 import torch
+from PIL import Image
 from torch import Tensor
 
 COLOR_MAPS = ("viridis", "grey")
@@ -56,6 +63,23 @@ def to_pixels(image: Tensor | np.ndarray, scale: int = 4, cmap: str = "viridis")
     return rgb.repeat(scale, axis=0).repeat(scale, axis=1)
 
 
+def png(rgb: np.ndarray) -> bytes:
+    """An RGB uint8 array (H, W, 3) as PNG bytes.
+
+    zlib's fastest level: a page encodes its pictures on every rerun, and on these small,
+    flat images the fastest level is about 3x quicker than Pillow's default for a few percent
+    more bytes.
+    """
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+def data_uri(rgb: np.ndarray) -> str:
+    """An RGB uint8 array (H, W, 3) as a PNG data URI, for pictures inside a chart's data."""
+    return "data:image/png;base64," + base64.b64encode(png(rgb)).decode()
+
+
 def seeded_indices(n_total: int, n: int, seed: int) -> np.ndarray:
     """`n` distinct indices into range(n_total), the same for the same seed on every machine."""
     return torch.randperm(n_total, generator=torch.Generator().manual_seed(seed))[:n].numpy()
@@ -68,7 +92,7 @@ def labelled_grid(images: Tensor | np.ndarray, labels: list[str], columns: int, 
     Returns an RGB uint8 array. The labels are drawn with Pillow's built-in bitmap font
     (about 6 pixels a character), so a cell is at least as wide as its longest label.
     """
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import ImageDraw, ImageFont
 
     array = images.detach().cpu().numpy() if isinstance(images, Tensor) else np.asarray(images)
     array = array.reshape(-1, *array.shape[-2:])

@@ -21,7 +21,7 @@ import torch
 from core import runtime, zoo
 from core.checkpoint import WeightsError
 from core.data import MnistError, load_mnist
-from core.images import COLOR_MAPS, tile, to_pixels
+from core.images import COLOR_MAPS, png, tile, to_pixels
 from core.latent import encode_mu
 from core.models import Autoencoder
 from core.own import OwnModel
@@ -364,14 +364,22 @@ def failsafe(what: str) -> Iterator[None]:
                  "page still works; reload to try again.")
 
 
+def picture(rgb: np.ndarray, *, scale: int = 1, caption: str | None = None,
+            width: int | None = None, where: Any = st) -> None:
+    """Show an RGB uint8 array (H, W, 3) `scale` times larger, or `width` pixels wide.
+
+    The PNG holds the array's own pixels; the browser enlarges it (pixelated, see `_CSS`).
+    """
+    where.image(png(rgb), caption=caption, width=width or rgb.shape[1] * scale)
+
+
 def image(images: torch.Tensor | np.ndarray, choice: Choice, *, columns: int | None = None,
           scale: int = 3, caption: str | None = None, pad: int = 2,
-          width: int | str = "content") -> None:
+          width: int | None = None, where: Any = st) -> None:
     """Show images (N, 1, 28, 28) as one crisp grid in the picked colour map."""
-    n = len(images)
-    grid = tile(images, columns=columns or n, pad=pad)
-    st.image(to_pixels(grid, scale=scale, cmap=choice.cmap), caption=caption,
-             output_format="PNG", width=width)
+    grid = tile(images, columns=columns or len(images), pad=pad)
+    picture(to_pixels(grid, scale=1, cmap=choice.cmap), scale=scale, caption=caption,
+            width=width, where=where)
 
 
 def digit_colors() -> dict[str, Any]:
@@ -380,6 +388,12 @@ def digit_colors() -> dict[str, Any]:
 
     return {"color": alt.Color("digit:N", scale=alt.Scale(scheme="tableau10"),
                                legend=alt.Legend(title="digit", orient="right"))}
+
+
+def on_canvas(chart: Any) -> Any:
+    """An Altair chart drawn on a canvas rather than in SVG: a scatter of a thousand codes draws
+    faster with no DOM node per point (Streamlit itself switches above 2,000 points)."""
+    return chart.properties(usermeta={"embedOptions": {"renderer": "canvas"}})
 
 
 def vae_for(choice: Choice) -> tuple[str, int, float]:

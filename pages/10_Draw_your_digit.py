@@ -86,9 +86,8 @@ captions = ["1 · grey scale", f"2 · {'inverted: ' if steps.inverted else ''}li
             "5 · 28 × 28, centred by mass"]
 images = [steps.grey, steps.ink, steps.cropped, steps.boxed, steps.x[0, 0]]
 for column, picture, caption in zip(st.columns(5), images, captions):
-    scale = max(1, 140 // max(picture.shape))
-    column.image(to_pixels(picture, scale=scale, cmap="grey" if picture is steps.grey
-                           else choice.cmap), caption=caption, width=140, output_format="PNG")
+    ui.picture(to_pixels(picture, scale=1, cmap="grey" if picture is steps.grey else choice.cmap),
+               width=140, caption=caption, where=column)
 
 x = torch.from_numpy(steps.x)
 classifier = zoo.load_classifier()

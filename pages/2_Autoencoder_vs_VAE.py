@@ -43,10 +43,10 @@ def scatter_frame(kind: str, beta: float, n: int = 1500) -> pd.DataFrame:
 
 
 def codes_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
-    return alt.Chart(frame, title=title).mark_circle(size=12, opacity=0.6).encode(
+    return ui.on_canvas(alt.Chart(frame, title=title).mark_circle(size=12, opacity=0.6).encode(
         x=alt.X("z1:Q", title="z₁"), y=alt.Y("z2:Q", title="z₂"),
         tooltip=["digit:N", "index:Q"], **ui.digit_colors(),
-    ).properties(height=330)
+    ).properties(height=330))
 
 
 st.header("1 · Where the test digits land (latent size 2)")
@@ -125,13 +125,23 @@ a, b, s = st.columns(3)
 first = a.number_input("First test digit (index)", 0, len(x_test) - 1, 3, key="avv_a")
 second = b.number_input("Second test digit (index)", 0, len(x_test) - 1, 2, key="avv_b")
 steps = s.slider("Steps", 5, 16, 10, key="avv_steps")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def walk(kind: str, latent: int, beta: float, first: int, second: int,
+         steps: int) -> tuple[np.ndarray, float]:
+    """Decoded steps (steps, 1, 28, 28) from test digit `first` to `second`, and the fraction
+    the classifier recognises. Cached: a page rerun redraws the walk without recomputing it."""
+    model = zoo.load_model(kind, latent, beta)
+    mu = encode_mu(model, x_test[[first, second]])
+    images = decode(model, interpolate(mu[0], mu[1], steps))
+    return images.numpy(), judge(zoo.load_classifier(), images)["confident_fraction"]
+
+
 for title, key in (("Autoencoder", ("ae", choice.latent, 0.0)), (f"VAE (β = {vae_key[2]:g})",
                                                                   vae_key)):
     with ui.failsafe(f"the {title} walk"):
-        model = ui.load(*key)
-        mu = encode_mu(model, x_test[[int(first), int(second)]])
-        images = decode(model, interpolate(mu[0], mu[1], steps))
-        probability = judge(zoo.load_classifier(), images)["confident_fraction"]
+        images, probability = walk(*key, int(first), int(second), steps)
         ui.image(images, choice, scale=3,
                  caption=f"{title}: {probability:.0%} of the steps look like a digit")
 
@@ -142,12 +152,19 @@ family = st.radio("Family", ["ae", "vae"], format_func={"ae": "Autoencoder",
                   "vae": "VAE (β = 1)"}.get, horizontal=True, key="avv_family")
 sizes = [d for d, betas in ui.zoo_options().get(family, {}).items()
          if family == "ae" or 1.0 in betas]
-with ui.failsafe("the latent-size comparison"):
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def by_latent_size(family: str, sizes: tuple[int, ...]) -> np.ndarray:
+    """The first eight test digits, then their reconstruction by the zoo model of each latent
+    size: (8 * (1 + len(sizes)), 1, 28, 28)."""
     x = x_test[:8]
-    rows = [x] + [decode(ui.load(family, d, 0.0 if family == "ae" else 1.0),
-                         encode_mu(ui.load(family, d, 0.0 if family == "ae" else 1.0), x))
-                  for d in sizes]
-    ui.image(torch.cat(rows), choice, columns=8, scale=2,
+    models = [zoo.load_model(family, d, 0.0 if family == "ae" else 1.0) for d in sizes]
+    return torch.cat([x] + [decode(model, encode_mu(model, x)) for model in models]).numpy()
+
+
+with ui.failsafe("the latent-size comparison"):
+    ui.image(by_latent_size(family, tuple(sizes)), choice, columns=8, scale=2,
              caption="Top row: the originals. Then latent size " + ", ".join(map(str, sizes)))
     frame = pd.DataFrame([{"latent size": d, "model": name, "test reconstruction (nats)":
                            ui.card(kind, d, 0.0 if kind == "ae" else 1.0)["test"]["recon"]}

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from core import ui
+from core import ui, zoo
 from core.latent import decode, sweep
 from core.models import kl_per_dim, loss_terms
 
@@ -75,7 +75,7 @@ with ui.failsafe("the codes for each β"):
     ).properties(width=250, height=200).facet(
         facet=alt.Facet("β:N", sort=[f"β = {b:g}" for b in betas[2]], title=None), columns=3,
     ).resolve_scale(x="independent", y="independent")
-    st.altair_chart(chart)
+    st.altair_chart(ui.on_canvas(chart))
     st.caption("Each panel has its own axes: read the numbers. Median distance of a code from "
                "the origin: " + ", ".join(f"{k}: {v:.1f}" for k, v in radius.items()) + ".")
 
@@ -145,14 +145,21 @@ st.header("4 · Sweeping each dimension: β = 1 against β = 4")
 st.markdown("Start from the code of the average digit (zeros), move one dimension from −3 to 3 "
             "and decode. Rows are dimensions, sorted by their KL (most used first).")
 steps = st.slider("Steps per dimension", 5, 11, 9, 2, key="kl_steps")
-values = torch.linspace(-3, 3, steps)
-columns = st.columns(2)
-for column, beta in zip(columns, (1.0, 4.0)):
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def sweep_images(beta: float, order: tuple[int, ...], steps: int) -> np.ndarray:
+    """Each dimension of the 10-D VAE swept from -3 to 3 around zeros, in `order`:
+    (10 * steps, 1, 28, 28). Cached: a rerun redraws the sweep without decoding it again."""
+    z = sweep(torch.zeros(10), list(order), torch.linspace(-3, 3, steps))
+    return decode(zoo.load_model("vae", 10, beta), z).numpy()
+
+
+for column, beta in zip(st.columns(2), (1.0, 4.0)):
     with column, ui.failsafe(f"the sweep at β = {beta:g}"):
-        model = ui.load("vae", 10, beta)
         per_dim = np.array(ui.card("vae", 10, beta)["test"]["kl_per_dim"])
         order = [int(j) for j in np.argsort(-per_dim)]
-        images = decode(model, sweep(torch.zeros(10), order, values))
+        images = sweep_images(beta, tuple(order), steps)
         st.subheader(f"β = {beta:g}")
         st.caption(f"trained for {ui.card('vae', 10, beta)['epochs_completed']} epochs")
         ui.image(images, choice, columns=steps, scale=2, pad=1)

@@ -8,7 +8,6 @@ import streamlit as st
 from core import ui
 from core.data import MnistError
 from core.latent import decode, prototypes
-from core.images import to_pixels
 
 PAGE = "pages/4_Latent_sliders.py"
 LIMIT = 3.0
@@ -101,8 +100,7 @@ def sliders() -> None:
     left, right = st.columns([3, 2])
     z = np.array([st.session_state[key] for key in keys], dtype=np.float32)
     with right:
-        st.image(to_pixels(decode(model, z)[0, 0], scale=10, cmap=choice.cmap),
-                 caption=f"dec(z) — {choice.label}", output_format="PNG")
+        ui.image(decode(model, z), choice, scale=10, caption=f"dec(z) — {choice.label}")
         frame = pd.DataFrame({"dimension": [f"z{j}" for j in range(d)], "value": z})
         st.vega_lite_chart(frame, code_chart_spec(), width="stretch")
         st.caption(f"‖z‖ = {np.linalg.norm(z):.2f}; a draw from N(0, I) has ‖z‖ ≈ "

@@ -63,8 +63,8 @@ z = sweep(torch.as_tensor(base), dims, values)                     # dimension-m
 images = decode(model, z).reshape(len(dims), int(steps), 1, 28, 28)
 grid = images.transpose(0, 1).reshape(-1, 1, 28, 28)               # one column per dimension
 grid_labels = [f"{names[j]} = {v:.2f}" for v in values.tolist() for j in dims]
-st.image(labelled_grid(grid, grid_labels, columns=len(dims), scale=2, cmap=choice.cmap),
-         output_format="PNG", caption=f"One column per dimension, one row per step, "
+ui.picture(labelled_grid(grid, grid_labels, columns=len(dims), scale=2, cmap=choice.cmap),
+         caption=f"One column per dimension, one row per step, "
          f"{choice.label}. The base code is {base_kind}.")
 
 change = (images - images[:, :1]).abs().mean((1, 2, 3, 4)).numpy() * 784  # pixels changed

@@ -1,7 +1,5 @@
 """Lesson: the decoder's output over a plane of the latent space, beside where the digits live."""
 
-import base64
-import io
 import re
 
 import altair as alt
@@ -9,11 +7,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
-from PIL import Image
 
 from core import ui
 from core.data import MnistError
-from core.images import labelled_grid, tile, to_pixels
+from core.images import data_uri, labelled_grid, tile, to_pixels
 from core.latent import decode, interpolate, manifold_codes, prototypes
 
 PAGE = "pages/7_Latent_manifold.py"
@@ -88,16 +85,10 @@ half = (values[1] - values[0]) / 2
 extent = [float(low - half), float(high + half)]
 
 
-def data_uri(rgb: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
 axis_x = alt.X("x:Q", title=f"z{dim_x} ({unit})", scale=alt.Scale(domain=extent, nice=False))
 axis_y = alt.Y("y:Q", title=f"z{dim_y} ({unit})", scale=alt.Scale(domain=extent, nice=False))
 picture = pd.DataFrame({"x": [extent[0]], "x2": [extent[1]], "y": [extent[0]], "y2": [extent[1]],
-                        "url": [data_uri(to_pixels(grid, scale=2, cmap=choice.cmap))]})
+                        "url": [data_uri(to_pixels(grid, scale=1, cmap=choice.cmap))]})
 map_chart = alt.Chart(picture).mark_image(aspect=False, smooth=False).encode(
     x=axis_x, x2="x2", y=axis_y, y2="y2", url="url",
 ).properties(width=420, height=420, title="What the decoder draws")
@@ -159,9 +150,9 @@ if len(picked):
     z = torch.as_tensor(base).repeat(len(xy), 1)
     z[:, dim_x] = torch.as_tensor(to_z(xy[:, 0].numpy(), dim_x))
     z[:, dim_y] = torch.as_tensor(to_z(xy[:, 1].numpy(), dim_y))
-    st.image(labelled_grid(decode(model, z), [f"({a:.1f}, {b:.1f})" for a, b in xy.tolist()],
+    ui.picture(labelled_grid(decode(model, z), [f"({a:.1f}, {b:.1f})" for a, b in xy.tolist()],
                            columns=min(len(xy), 12), scale=3, cmap=choice.cmap),
-             output_format="PNG", caption=f"Decoded at (z{dim_x}, z{dim_y}), in {unit}s")
+             caption=f"Decoded at (z{dim_x}, z{dim_y}), in {unit}s")
 else:
     st.caption("No points picked yet.")
 

@@ -1,18 +1,15 @@
 """Lesson: PCA, t-SNE and UMAP maps of the latent space, and what each one keeps."""
 
-import base64
-import io
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
-from PIL import Image
 
 from core import embeddings as emb
 from core import ui
-from core.images import labelled_grid, to_pixels
+from core.images import data_uri, labelled_grid, to_pixels
 from core.latent import decode
 
 PAGE = "pages/8_Embeddings.py"
@@ -64,12 +61,8 @@ def thumbnails(cmap: str) -> list[str]:
 
     Full size, not upscaled: the browser enlarges them (core.ui's CSS). Upscaled twice they
     had four times the pixels, all of it in the chart's data."""
-    out = []
-    for image in x_test[torch.from_numpy(emb.subset_indices())]:
-        buffer = io.BytesIO()
-        Image.fromarray(to_pixels(image[0], scale=1, cmap=cmap)).save(buffer, format="PNG")
-        out.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
-    return out
+    return [data_uri(to_pixels(image[0], scale=1, cmap=cmap))
+            for image in x_test[torch.from_numpy(emb.subset_indices())]]
 
 
 method = st.radio("Map", emb.METHODS, horizontal=True, key="emb_method")
@@ -153,9 +146,9 @@ if picked:
         rows = emb.nearest(xy, clicked[-1:], k=8)[0]
         caption = "The 8 test codes nearest the last point you clicked (on the map), decoded"
     images = decode(model, mu[rows])
-    st.image(labelled_grid(images, [f"#{index[r]} ({digits[r]})" for r in rows],
+    ui.picture(labelled_grid(images, [f"#{index[r]} ({digits[r]})" for r in rows],
                            columns=len(rows), scale=3, cmap=choice.cmap),
-             output_format="PNG", caption=caption)
+             caption=caption)
     with st.expander("Their latent vectors"):
         st.dataframe(pd.DataFrame(mu[rows], index=[f"#{index[r]}" for r in rows],
                                   columns=[f"z{j}" for j in range(mu.shape[1])]).style.format(
@@ -164,8 +157,8 @@ if picked:
         ui.send_to_sliders(mu[rows[0]], f"test digit #{index[rows[0]]} from the {method} map")
     if method == "PCA":
         exact = fitted.invert(clicked[-1:])
-        st.columns([1, 3])[0].image(to_pixels(decode(model, exact)[0, 0], scale=4, cmap=choice.cmap),
-                 output_format="PNG", caption=f"PCA can be inverted: the code at exactly "
+        ui.image(decode(model, exact), choice, scale=4, where=st.columns([1, 3])[0],
+                 caption=f"PCA can be inverted: the code at exactly "
                  f"({clicked[-1, 0]:.2f}, {clicked[-1, 1]:.2f}) on the plane, decoded")
 else:
     st.caption("Click a point on the map to decode its neighbourhood; click a second point and "

@@ -27,8 +27,8 @@ x_test, labels = ui.data_or_stop()
 with st.expander("Pick two test digits from a seeded grid", expanded=False):
     seed = st.number_input("Grid seed", 0, 10_000, 0, key="interp_grid_seed")
     shown = seeded_indices(len(x_test), 24, int(seed))
-    st.image(labelled_grid(x_test[shown], [f"#{i}" for i in shown], columns=12, scale=2,
-                           cmap=choice.cmap), output_format="PNG",
+    ui.picture(labelled_grid(x_test[shown], [f"#{i}" for i in shown], columns=12, scale=2,
+                           cmap=choice.cmap),
              caption="Type the numbers below the digits you want into the boxes below.")
 a, b, s = st.columns(3)
 first = int(a.number_input("Digit A (test index)", 0, len(x_test) - 1, 1, key="interp_a"))
@@ -53,8 +53,8 @@ classifier = zoo.load_classifier()
 looks = {}
 for title, images in rows.items():
     looks[title] = judge(classifier, images)["confident_fraction"]
-    st.image(labelled_grid(images, [f"t = {t:.2f}" for t in np.linspace(0, 1, steps)],
-                           columns=steps, scale=2, cmap=choice.cmap), output_format="PNG",
+    ui.picture(labelled_grid(images, [f"t = {t:.2f}" for t in np.linspace(0, 1, steps)],
+                           columns=steps, scale=2, cmap=choice.cmap),
              caption=f"{title} — {looks[title]:.0%} of the steps look like a digit")
 best = max(looks, key=looks.get)
 ui.notice([
@@ -82,9 +82,9 @@ x_abc = x_test[[ia, ib, ic]]
 z = encode_mu(model, x_abc)
 result = z[0] + z[1] - z[2]
 images = torch.cat([x_abc, decode(model, z), decode(model, result)])
-st.image(labelled_grid(images, ["A", "B", "C", "A rebuilt", "B rebuilt", "C rebuilt",
+ui.picture(labelled_grid(images, ["A", "B", "C", "A rebuilt", "B rebuilt", "C rebuilt",
                                 "A + B - C"], columns=7, scale=3, cmap=choice.cmap),
-         output_format="PNG", caption=f"{choice.label}; digits {labels[ia]}, {labels[ib]}, "
+         caption=f"{choice.label}; digits {labels[ia]}, {labels[ib]}, "
          f"{labels[ic]}")
 verdict = judge(classifier, images[-1:])
 st.caption(f"The classifier reads A + B − C as a {int(np.argmax(verdict['label_histogram']))}"

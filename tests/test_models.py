@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch.distributions import Normal, kl_divergence
 
-from core.models import VAE, Autoencoder, build_model, kl_per_dim, loss_terms
+from core.models import VAE, build_model, kl_per_dim, loss_terms
 
 
 @pytest.mark.parametrize("kind", ["vae", "ae"])

@@ -32,7 +32,7 @@ def test_cli_dry_run_needs_no_data_and_writes_nothing(tmp_path):
                                "PATH": "/usr/bin:/bin"},
             capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr
-        assert f"dry run" in result.stdout and f"{kind}-z2" in result.stdout
+        assert "dry run" in result.stdout and f"{kind}-z2" in result.stdout
     assert list(tmp_path.iterdir()) == []
 
 

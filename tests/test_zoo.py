@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-import torch
 
 from core import zoo
 from core.checkpoint import WeightsError
