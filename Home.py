@@ -56,10 +56,11 @@ else:
                            for i, (digit, value) in enumerate(zip(labels, bce.tolist()))])
     st.altair_chart(alt.Chart(errors).mark_bar().encode(
         x=alt.X("test digit:N", sort=None, axis=alt.Axis(labelAngle=0), title=None),
-        xOffset="model:N", y=alt.Y("BCE (nats):Q", title="BCE (nats), lower is closer"),
-        color=alt.Color("model:N", legend=alt.Legend(orient="top", title=None)),
+        xOffset="model:N", y=alt.Y("BCE (nats):Q"),
+        color=alt.Color("model:N", legend=alt.Legend(orient="right", title=None)),
         tooltip=["test digit", "model", alt.Tooltip("BCE (nats):Q", format=".1f")],
-    ).properties(height=180), width="stretch")
+    ).properties(height=200, title="Reconstruction error of each digit (lower is closer)"),
+        width="stretch")
     st.caption("BCE is the reconstruction error the models were trained to reduce, one pair of "
                "bars per digit above. Which model copies better, digit by digit? The first "
                "lesson explains why.")

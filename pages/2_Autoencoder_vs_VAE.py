@@ -105,7 +105,7 @@ for column, (title, key, source) in zip(st.columns(3), runs):
         hist = pd.DataFrame({"digit": range(10), "samples": result["label_histogram"]})
         st.altair_chart(alt.Chart(hist).mark_bar().encode(
             x=alt.X("digit:O", axis=alt.Axis(labelAngle=0)), y="samples:Q",
-        ).properties(height=110), width="stretch")
+        ).properties(height=170), width="stretch")
         st.caption(f"Entropy of the labels: {result['label_entropy_bits']:.2f} bits "
                    "(3.32 if all ten digits came out equally often).")
 if len(found) == 3:

@@ -72,7 +72,7 @@ with ui.failsafe("the codes for each β"):
     radius = frame.assign(r=np.hypot(frame.z1, frame.z2)).groupby("β", sort=False).r.median()
     chart = alt.Chart(frame).mark_circle(size=8, opacity=0.6).encode(
         x=alt.X("z1:Q", title="z₁"), y=alt.Y("z2:Q", title="z₂"), **ui.digit_colors(),
-    ).properties(width=250, height=200).facet(
+    ).properties(width=220, height=190).facet(
         facet=alt.Facet("β:N", sort=[f"β = {b:g}" for b in betas[2]], title=None), columns=3,
     ).resolve_scale(x="independent", y="independent")
     st.altair_chart(ui.on_canvas(chart))
