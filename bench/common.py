@@ -68,6 +68,24 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return kb("VmRSS") / 1024, kb("VmHWM") / 1024
 
 
+def children(pid: int) -> list[int]:
+    """The pids of a process's children, from /proc."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def tree_rss_mb(pid: int) -> tuple[float, float]:
+    """(the process's resident memory, that of its children together) in MB, right now."""
+    def rss(p: int) -> float:
+        try:
+            return memory_mb(p)[0]
+        except (FileNotFoundError, ProcessLookupError, KeyError):
+            return 0.0  # a child that has just exited
+    return rss(pid), sum(rss(child) for child in children(pid))
+
+
 @contextmanager
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright

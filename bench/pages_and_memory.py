@@ -11,7 +11,8 @@ taken until the server has reported the script run finished (its websocket messa
 image has loaded and every chart is drawn.
 Memory: one server, every page with the default model, then every page with every model
 family (VAE and autoencoder at each latent size), then a UMAP recomputed on the Embeddings
-page; peak resident memory from /proc (VmHWM) after each.
+page; peak resident memory from /proc (VmHWM) after each. The UMAP runs in a worker process:
+its own peak, and that of server and worker together, are sampled while it runs.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import Runs, browser, memory_mb, server, wait_idle
+from common import Runs, browser, memory_mb, server, tree_rss_mb, wait_idle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core import ui  # noqa: E402
@@ -65,14 +66,31 @@ def switch_time(b, base: str, name: str) -> float:
     return round(elapsed, 2)
 
 
-def recompute_umap(b, base: str) -> float:
-    """Ask the Embeddings lesson for a fresh UMAP (the heaviest thing a student can start)."""
+def recompute_umap(b, base: str, pid: int) -> tuple[float, float, float]:
+    """Ask the Embeddings lesson for a fresh UMAP (the heaviest thing a student can start).
+
+    Returns its time in s, and the peaks in MB of the worker process it runs in and of server
+    and worker together (resident memory sampled every 0.1 s while it runs).
+    """
+    import threading
+
+    peaks = {"worker": 0.0, "together": 0.0}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            server_mb, worker_mb = tree_rss_mb(pid)
+            peaks["worker"] = max(peaks["worker"], worker_mb)
+            peaks["together"] = max(peaks["together"], server_mb + worker_mb)
+
+    sampler = threading.Thread(target=sample, daemon=True)
     page = b.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/Embeddings?family=vae&latent=10&beta=1")
     wait_idle(page)
     page.locator("[data-testid=stRadio] label").filter(has_text="UMAP").click()
     wait_idle(page)
     page.get_by_text("Recompute with other settings").click()
+    sampler.start()
     start = time.perf_counter()
     page.get_by_role("button", name="Recompute UMAP").click()
     # Done when the status box says so (not merely idle: the rerun may not have begun yet).
@@ -80,8 +98,9 @@ def recompute_umap(b, base: str) -> float:
                            timeout=600_000, polling=200)
     wait_idle(page, timeout_ms=600_000)
     elapsed = time.perf_counter() - start - 0.3
+    done.set()
     page.close()
-    return round(elapsed, 1)
+    return round(elapsed, 1), round(peaks["worker"]), round(peaks["together"])
 
 
 def main() -> None:
@@ -115,7 +134,8 @@ def main() -> None:
                     for name in PAGES:
                         open_time(b, f"{base}/{name}?family={family}&latent={latent}")
             out["peak_mb_all_families_tour"] = round(memory_mb(pid)[1])
-            out["umap_recompute_s"] = recompute_umap(b, base)
+            (out["umap_recompute_s"], out["umap_worker_peak_mb"],
+             out["peak_mb_server_and_worker_together"]) = recompute_umap(b, base, pid)
             out["peak_mb_with_umap_recompute"] = round(memory_mb(pid)[1])
             out["server_start_mb"] = round(start_mb)
     print(json.dumps(out, indent=2))

@@ -3,6 +3,8 @@ neighbourhoods (trustworthiness).
 
     python -m core.embeddings      # compute and ship the t-SNE and UMAP of every zoo model
 
+A t-SNE or UMAP asked for in the app runs in a child process (`compute_apart`): see there why.
+
 t-SNE and UMAP take seconds to minutes, so the zoo ships them in weights/embeddings/, one
 .npz per model, computed on the same seeded subset of test codes for every model and stamped
 with the sha256 of the weights they came from. PCA takes milliseconds and is computed live
@@ -12,6 +14,9 @@ are imported only when needed (umap-learn's import alone takes seconds).
 
 from __future__ import annotations
 
+import io
+import json
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -86,6 +91,38 @@ def umap(mu: np.ndarray, n_neighbors: int = 15, min_dist: float = 0.1, seed: int
     return reducer.fit_transform(mu)
 
 
+def compute_apart(method: str, mu: np.ndarray, timeout_s: float = 900, **params: float) -> np.ndarray:
+    """`tsne` or `umap` ("t-SNE" or "UMAP") of codes (N, d) -> (N, 2) float32, computed in a
+    child Python process that imports numpy, scikit-learn and umap-learn, never torch.
+
+    Why a process: umap-learn compiles its functions with numba, and the compiler holds the
+    GIL while it works and keeps its memory (about 400 MB) for the life of the process. In a
+    child, other students' slider moves go on meanwhile, and the memory goes back to the
+    system when the child exits. Raises RuntimeError with the child's last words if it fails.
+    """
+    if method not in ("t-SNE", "UMAP"):
+        raise ValueError(f"only t-SNE and UMAP run apart, not {method!r}")
+    codes = io.BytesIO()
+    np.save(codes, np.ascontiguousarray(mu, dtype=np.float32))
+    child = subprocess.run(
+        [sys.executable, "-m", "core.embeddings", "--compute", method, "--params",
+         json.dumps(params)],
+        input=codes.getvalue(), capture_output=True, timeout=timeout_s,
+        cwd=Path(__file__).resolve().parent.parent)
+    if child.returncode != 0:
+        last = child.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+        raise RuntimeError(f"{method} failed in its worker process: {last[0]}")
+    return np.load(io.BytesIO(child.stdout)).astype(np.float32)
+
+
+def _compute_here(method: str, params: str) -> int:
+    """The child's side of `compute_apart`: codes (.npy) on stdin, the embedding on stdout."""
+    mu = np.load(io.BytesIO(sys.stdin.buffer.read()))
+    xy = (tsne if method == "t-SNE" else umap)(mu, **json.loads(params))
+    np.save(sys.stdout.buffer, np.asarray(xy, dtype=np.float32))
+    return 0
+
+
 def trustworthiness(mu: np.ndarray, xy: np.ndarray) -> float:
     """How well a 2-D embedding keeps each code's nearest neighbours, in [0, 1] (1: all kept)."""
     from sklearn.manifold import trustworthiness as score
@@ -146,7 +183,13 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m core.embeddings", description=main.__doc__)
     parser.add_argument("--shard", default="0/1", help="i/n: this process's share of the models")
-    shard, shards = (int(v) for v in parser.parse_args(argv).shard.split("/"))
+    parser.add_argument("--compute", choices=["t-SNE", "UMAP"],
+                        help="(used by compute_apart) embed the .npy codes on stdin instead")
+    parser.add_argument("--params", default="{}", help="with --compute: keyword arguments, JSON")
+    args = parser.parse_args(argv)
+    if args.compute:
+        return _compute_here(args.compute, args.params)
+    shard, shards = (int(v) for v in args.shard.split("/"))
     import torch
 
     from core import zoo

@@ -46,13 +46,9 @@ def trust_of(codes: np.ndarray, xy: np.ndarray) -> float:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def recompute(codes: np.ndarray, method: str, params: tuple) -> np.ndarray:
-    """A t-SNE or UMAP with other settings; cached (by the codes' contents), so each is
-    computed once per server for the zoo's models."""
-    options = dict(params)
-    if method == "t-SNE":
-        return emb.tsne(codes, options["perplexity"], options["seed"]).astype(np.float32)
-    return emb.umap(codes, options["n_neighbors"], options["min_dist"], options["seed"]).astype(
-        np.float32)
+    """A t-SNE or UMAP with other settings, in a worker process; cached (by the codes'
+    contents), so each is computed once per server for the zoo's models."""
+    return emb.compute_apart(method, codes, **dict(params))
 
 
 @st.cache_data(show_spinner=False)
@@ -81,8 +77,8 @@ if method != "PCA":
                           ("min_dist", float(st.slider("min_dist", 0.0, 0.99, 0.1, 0.01))),
                           ("seed", int(st.number_input("Seed", 0, 10_000, 0))))
             go = st.form_submit_button(f"Recompute {method}")
-            st.caption(f"{emb.SUBSET:,} codes; about 10–60 s on 2 CPU cores. Other students are "
-                       "not held up: each browser session runs in its own thread, and the "
+            st.caption(f"{emb.SUBSET:,} codes; about 10–60 s on 2 CPU cores. It runs in a "
+                       "separate worker process, so other students are not held up, and the "
                        "result is cached for everyone who asks for the same settings.")
         if go:
             custom[(key, method)] = params

@@ -60,3 +60,18 @@ def test_every_zoo_model_ships_current_maps():
         assert (shipped["index"] == emb.subset_indices()).all()
         for method in ("pca", "tsne", "umap"):
             assert 0.5 < float(shipped[f"{method}_trust"]) <= 1.0
+
+
+def test_a_recompute_runs_in_a_worker_process_and_matches_one_run_here():
+    mu = np.random.default_rng(0).normal(size=(200, 5)).astype(np.float32)
+    apart = emb.compute_apart("t-SNE", mu, perplexity=10.0, seed=0)
+    assert apart.shape == (200, 2) and apart.dtype == np.float32
+    here = emb.tsne(mu, perplexity=10.0, seed=0)
+    assert np.allclose(apart, here, atol=1e-3 * np.abs(here).max())
+
+
+def test_a_failing_worker_says_what_went_wrong():
+    with pytest.raises(RuntimeError, match="UMAP failed in its worker process"):
+        emb.compute_apart("UMAP", np.zeros((20, 3), dtype=np.float32), no_such_option=1.0)
+    with pytest.raises(ValueError):
+        emb.compute_apart("PCA", np.zeros((20, 3), dtype=np.float32))
