@@ -184,15 +184,15 @@ def test_embeddings_recompute_on_request(monkeypatch):
 
     calls = []
 
-    def fake_tsne(codes, perplexity, seed):
-        calls.append(perplexity)
+    def fake_compute_apart(method, codes, **params):  # the worker process is tested apart
+        calls.append((method, params["perplexity"]))
         return codes[:, :2] * 2
 
-    monkeypatch.setattr(embeddings, "tsne", fake_tsne)
+    monkeypatch.setattr(embeddings, "compute_apart", fake_compute_apart)
     at = app({"family": "vae", "latent": "3"}).run()
     at.switch_page("pages/8_Embeddings.py").run()
     at.radio(key="emb_method").set_value("t-SNE").run()
     at.slider[0].set_value(50)
     at.button[0].click().run()  # the form's "Recompute t-SNE"
-    assert not at.exception and calls == [50.0]
+    assert not at.exception and calls == [("t-SNE", 50.0)]
     assert any("Trustworthiness" in m.label for m in at.metric)
