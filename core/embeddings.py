@@ -91,14 +91,17 @@ def umap(mu: np.ndarray, n_neighbors: int = 15, min_dist: float = 0.1, seed: int
     return reducer.fit_transform(mu)
 
 
-def compute_apart(method: str, mu: np.ndarray, timeout_s: float = 900, **params: float) -> np.ndarray:
-    """`tsne` or `umap` ("t-SNE" or "UMAP") of codes (N, d) -> (N, 2) float32, computed in a
-    child Python process that imports numpy, scikit-learn and umap-learn, never torch.
+def compute_apart(method: str, mu: np.ndarray, timeout_s: float = 900,
+                  **params: float) -> tuple[np.ndarray, float]:
+    """`tsne` or `umap` ("t-SNE" or "UMAP") of codes (N, d) -> ((N, 2) float32, its
+    trustworthiness), computed in a child Python process that imports numpy, scikit-learn and
+    umap-learn, never torch.
 
     Why a process: umap-learn compiles its functions with numba, and the compiler holds the
     GIL while it works and keeps its memory (about 400 MB) for the life of the process. In a
     child, other students' slider moves go on meanwhile, and the memory goes back to the
-    system when the child exits. Raises RuntimeError with the child's last words if it fails.
+    system when the child exits; the trustworthiness (two N x N distance matrices) is scored
+    there too. Raises RuntimeError with the child's last words if it fails.
     """
     if method not in ("t-SNE", "UMAP"):
         raise ValueError(f"only t-SNE and UMAP run apart, not {method!r}")
@@ -112,14 +115,19 @@ def compute_apart(method: str, mu: np.ndarray, timeout_s: float = 900, **params:
     if child.returncode != 0:
         last = child.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
         raise RuntimeError(f"{method} failed in its worker process: {last[0]}")
-    return np.load(io.BytesIO(child.stdout)).astype(np.float32)
+    result = np.load(io.BytesIO(child.stdout))
+    return result["xy"], float(result["trust"])
 
 
 def _compute_here(method: str, params: str) -> int:
-    """The child's side of `compute_apart`: codes (.npy) on stdin, the embedding on stdout."""
+    """The child's side of `compute_apart`: codes (.npy) on stdin; the embedding and its
+    trustworthiness (.npz) on stdout."""
     mu = np.load(io.BytesIO(sys.stdin.buffer.read()))
-    xy = (tsne if method == "t-SNE" else umap)(mu, **json.loads(params))
-    np.save(sys.stdout.buffer, np.asarray(xy, dtype=np.float32))
+    xy = np.asarray((tsne if method == "t-SNE" else umap)(mu, **json.loads(params)),
+                    dtype=np.float32)
+    out = io.BytesIO()
+    np.savez(out, xy=xy, trust=np.array(trustworthiness(mu, xy)))
+    sys.stdout.buffer.write(out.getvalue())
     return 0
 
 

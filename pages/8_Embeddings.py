@@ -45,9 +45,9 @@ def trust_of(codes: np.ndarray, xy: np.ndarray) -> float:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def recompute(codes: np.ndarray, method: str, params: tuple) -> np.ndarray:
-    """A t-SNE or UMAP with other settings, in a worker process; cached (by the codes'
-    contents), so each is computed once per server for the zoo's models."""
+def recompute(codes: np.ndarray, method: str, params: tuple) -> tuple[np.ndarray, float]:
+    """A t-SNE or UMAP with other settings and its trustworthiness, in a worker process;
+    cached (by the codes' contents), so each is computed once per server for the zoo's models."""
     return emb.compute_apart(method, codes, **dict(params))
 
 
@@ -91,7 +91,7 @@ if method == "PCA":
     source = "computed live"
 elif (key, method) in custom:
     with st.status(f"Computing {method} of {emb.SUBSET:,} codes…", expanded=False) as status:
-        xy = recompute(mu, method, custom[(key, method)])
+        xy, trust = recompute(mu, method, custom[(key, method)])
         status.update(label=f"{method} ready", state="complete")
     source = "recomputed with " + ", ".join(f"{k} = {v:g}" for k, v in custom[(key, method)])
 elif shipped is not None:
@@ -107,10 +107,9 @@ else:
     st.warning(f"The {method} map of this model was not shipped with it (run `python -m "
                "core.embeddings`). Use *Recompute* above to compute it now.")
     st.stop()
-if shipped is not None and (key, method) not in custom:  # measured when the map was shipped
-    trust = float(shipped[{"PCA": "pca_trust", "t-SNE": "tsne_trust", "UMAP": "umap_trust"}[method]])
-else:
-    trust = trust_of(mu, xy)
+if (key, method) not in custom:  # a recomputed map was scored by the worker that made it
+    trust = (trust_of(mu, xy) if shipped is None else  # else measured when it was shipped
+             float(shipped[{"PCA": "pca_trust", "t-SNE": "tsne_trust", "UMAP": "umap_trust"}[method]]))
 
 points = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "digit": digits, "index": index,
                        "image": thumbnails(choice.cmap)})

@@ -64,10 +64,11 @@ def test_every_zoo_model_ships_current_maps():
 
 def test_a_recompute_runs_in_a_worker_process_and_matches_one_run_here():
     mu = np.random.default_rng(0).normal(size=(200, 5)).astype(np.float32)
-    apart = emb.compute_apart("t-SNE", mu, perplexity=10.0, seed=0)
+    apart, trust = emb.compute_apart("t-SNE", mu, perplexity=10.0, seed=0)
     assert apart.shape == (200, 2) and apart.dtype == np.float32
     here = emb.tsne(mu, perplexity=10.0, seed=0)
     assert np.allclose(apart, here, atol=1e-3 * np.abs(here).max())
+    assert trust == pytest.approx(emb.trustworthiness(mu, here), abs=1e-3)
 
 
 def test_a_failing_worker_says_what_went_wrong():

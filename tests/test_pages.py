@@ -186,7 +186,7 @@ def test_embeddings_recompute_on_request(monkeypatch):
 
     def fake_compute_apart(method, codes, **params):  # the worker process is tested apart
         calls.append((method, params["perplexity"]))
-        return codes[:, :2] * 2
+        return codes[:, :2] * 2, 0.5
 
     monkeypatch.setattr(embeddings, "compute_apart", fake_compute_apart)
     at = app({"family": "vae", "latent": "3"}).run()
