@@ -427,6 +427,8 @@ _CSS = """
 <style>
 /* Keep the pixels of upscaled digits crisp, whatever size the browser draws them at. */
 [data-testid="stImage"] img { image-rendering: pixelated; }
+/* A picture the browser enlarges (`picture`) shrinks to fit a narrow column, never overflows. */
+[data-testid="stImageContainer"] { max-width: 100%; }
 /* Chart tooltips that show a digit (Embeddings) get it at 28 x 28: draw it three times larger. */
 #vg-tooltip-element img { width: 84px; height: 84px; image-rendering: pixelated; }
 </style>

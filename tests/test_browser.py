@@ -59,6 +59,11 @@ def test_every_page_loads_without_an_exception_and_shows_its_pictures(site, name
     if name not in NO_PICTURES_UNTIL_USED:
         pictures = page.locator(IMAGE).count() + page.locator(CHART).count()
         assert pictures + page.locator(CANVAS).count() > 0
+    # Pictures are sent small and enlarged by the browser: none may spill out of its column.
+    overflowing = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stImage]')]
+        .filter(e => e.querySelector('img').getBoundingClientRect().width
+                     > e.getBoundingClientRect().width + 1).length""")
+    assert overflowing == 0
     page.close()
 
 
