@@ -101,17 +101,20 @@ def compute_apart(method: str, mu: np.ndarray, timeout_s: float = 900,
     GIL while it works and keeps its memory (about 400 MB) for the life of the process. In a
     child, other students' slider moves go on meanwhile, and the memory goes back to the
     system when the child exits; the trustworthiness (two N x N distance matrices) is scored
-    there too. Raises RuntimeError with the child's last words if it fails.
+    there too. Raises RuntimeError, saying why, if the child fails or runs out of time.
     """
     if method not in ("t-SNE", "UMAP"):
         raise ValueError(f"only t-SNE and UMAP run apart, not {method!r}")
     codes = io.BytesIO()
     np.save(codes, np.ascontiguousarray(mu, dtype=np.float32))
-    child = subprocess.run(
-        [sys.executable, "-m", "core.embeddings", "--compute", method, "--params",
-         json.dumps(params)],
-        input=codes.getvalue(), capture_output=True, timeout=timeout_s,
-        cwd=Path(__file__).resolve().parent.parent)
+    try:
+        child = subprocess.run(
+            [sys.executable, "-m", "core.embeddings", "--compute", method, "--params",
+             json.dumps(params)],
+            input=codes.getvalue(), capture_output=True, timeout=timeout_s,
+            cwd=Path(__file__).resolve().parent.parent)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"{method} took longer than {timeout_s:.0f} s and was stopped") from None
     if child.returncode != 0:
         last = child.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
         raise RuntimeError(f"{method} failed in its worker process: {last[0]}")

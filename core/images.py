@@ -8,10 +8,9 @@ pixels to encode at 3x.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import base64
 import io
+from functools import lru_cache
 
 import numpy as np
 import torch

@@ -64,8 +64,8 @@ images = decode(model, z).reshape(len(dims), int(steps), 1, 28, 28)
 grid = images.transpose(0, 1).reshape(-1, 1, 28, 28)               # one column per dimension
 grid_labels = [f"{names[j]} = {v:.2f}" for v in values.tolist() for j in dims]
 ui.picture(labelled_grid(grid, grid_labels, columns=len(dims), scale=2, cmap=choice.cmap),
-         caption=f"One column per dimension, one row per step, "
-         f"{choice.label}. The base code is {base_kind}.")
+           caption=f"One column per dimension, one row per step, "
+           f"{choice.label}. The base code is {base_kind}.")
 
 change = (images - images[:, :1]).abs().mean((1, 2, 3, 4)).numpy() * 784  # pixels changed
 frame = pd.DataFrame({"dimension": [names[j] for j in dims], "change": change.astype(float)})

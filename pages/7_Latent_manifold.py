@@ -151,8 +151,8 @@ if len(picked):
     z[:, dim_x] = torch.as_tensor(to_z(xy[:, 0].numpy(), dim_x))
     z[:, dim_y] = torch.as_tensor(to_z(xy[:, 1].numpy(), dim_y))
     ui.picture(labelled_grid(decode(model, z), [f"({a:.1f}, {b:.1f})" for a, b in xy.tolist()],
-                           columns=min(len(xy), 12), scale=3, cmap=choice.cmap),
-             caption=f"Decoded at (z{dim_x}, z{dim_y}), in {unit}s")
+                             columns=min(len(xy), 12), scale=3, cmap=choice.cmap),
+               caption=f"Decoded at (z{dim_x}, z{dim_y}), in {unit}s")
 else:
     st.caption("No points picked yet.")
 

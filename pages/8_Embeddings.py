@@ -1,6 +1,5 @@
 """Lesson: PCA, t-SNE and UMAP maps of the latent space, and what each one keeps."""
 
-
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -85,14 +84,25 @@ if method != "PCA":
         if (key, method) in custom and st.button("Back to the shipped map"):
             del custom[(key, method)]
 
+recomputed, failure = None, None
+if method != "PCA" and (key, method) in custom:
+    with st.status(f"Computing {method} of {emb.SUBSET:,} codes…", expanded=False) as status:
+        try:
+            recomputed = recompute(mu, method, custom[(key, method)])
+            status.update(label=f"{method} ready", state="complete")
+        except RuntimeError as error:
+            failure = error
+            status.update(label=f"{method} could not be computed", state="error")
+    if failure is not None:
+        st.error(f"{failure}. Try other settings; meanwhile the page shows the ready-made map.")
+        del custom[(key, method)]
+
 if method == "PCA":
     fitted = pca_of(mu)
     xy = fitted.project(mu)
     source = "computed live"
-elif (key, method) in custom:
-    with st.status(f"Computing {method} of {emb.SUBSET:,} codes…", expanded=False) as status:
-        xy, trust = recompute(mu, method, custom[(key, method)])
-        status.update(label=f"{method} ready", state="complete")
+elif recomputed is not None:
+    xy, trust = recomputed  # scored by the worker that made it
     source = "recomputed with " + ", ".join(f"{k} = {v:g}" for k, v in custom[(key, method)])
 elif shipped is not None:
     xy = shipped["tsne" if method == "t-SNE" else "umap"].astype(np.float32)
@@ -107,8 +117,8 @@ else:
     st.warning(f"The {method} map of this model was not shipped with it (run `python -m "
                "core.embeddings`). Use *Recompute* above to compute it now.")
     st.stop()
-if (key, method) not in custom:  # a recomputed map was scored by the worker that made it
-    trust = (trust_of(mu, xy) if shipped is None else  # else measured when it was shipped
+if recomputed is None:  # shipped maps were scored when they were shipped
+    trust = (trust_of(mu, xy) if shipped is None else
              float(shipped[{"PCA": "pca_trust", "t-SNE": "tsne_trust", "UMAP": "umap_trust"}[method]]))
 
 points = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "digit": digits, "index": index,
@@ -142,8 +152,8 @@ if picked:
         caption = "The 8 test codes nearest the last point you clicked (on the map), decoded"
     images = decode(model, mu[rows])
     ui.picture(labelled_grid(images, [f"#{index[r]} ({digits[r]})" for r in rows],
-                           columns=len(rows), scale=3, cmap=choice.cmap),
-             caption=caption)
+                             columns=len(rows), scale=3, cmap=choice.cmap),
+               caption=caption)
     with st.expander("Their latent vectors"):
         st.dataframe(pd.DataFrame(mu[rows], index=[f"#{index[r]}" for r in rows],
                                   columns=[f"z{j}" for j in range(mu.shape[1])]).style.format(

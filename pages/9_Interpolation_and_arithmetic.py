@@ -28,8 +28,8 @@ with st.expander("Pick two test digits from a seeded grid", expanded=False):
     seed = st.number_input("Grid seed", 0, 10_000, 0, key="interp_grid_seed")
     shown = seeded_indices(len(x_test), 24, int(seed))
     ui.picture(labelled_grid(x_test[shown], [f"#{i}" for i in shown], columns=12, scale=2,
-                           cmap=choice.cmap),
-             caption="Type the numbers below the digits you want into the boxes below.")
+                             cmap=choice.cmap),
+               caption="Type the numbers below the digits you want into the boxes below.")
 a, b, s = st.columns(3)
 first = int(a.number_input("Digit A (test index)", 0, len(x_test) - 1, 1, key="interp_a"))
 second = int(b.number_input("Digit B (test index)", 0, len(x_test) - 1, 0, key="interp_b"))
@@ -54,8 +54,8 @@ looks = {}
 for title, images in rows.items():
     looks[title] = judge(classifier, images)["confident_fraction"]
     ui.picture(labelled_grid(images, [f"t = {t:.2f}" for t in np.linspace(0, 1, steps)],
-                           columns=steps, scale=2, cmap=choice.cmap),
-             caption=f"{title} — {looks[title]:.0%} of the steps look like a digit")
+                             columns=steps, scale=2, cmap=choice.cmap),
+               caption=f"{title} — {looks[title]:.0%} of the steps look like a digit")
 best = max(looks, key=looks.get)
 ui.notice([
     f"The cross-fade: {looks['Pixels: cross-fade']:.0%} of its steps look like a digit to the "
@@ -83,9 +83,9 @@ z = encode_mu(model, x_abc)
 result = z[0] + z[1] - z[2]
 images = torch.cat([x_abc, decode(model, z), decode(model, result)])
 ui.picture(labelled_grid(images, ["A", "B", "C", "A rebuilt", "B rebuilt", "C rebuilt",
-                                "A + B - C"], columns=7, scale=3, cmap=choice.cmap),
-         caption=f"{choice.label}; digits {labels[ia]}, {labels[ib]}, "
-         f"{labels[ic]}")
+                                  "A + B - C"], columns=7, scale=3, cmap=choice.cmap),
+           caption=f"{choice.label}; digits {labels[ia]}, {labels[ib]}, "
+           f"{labels[ic]}")
 verdict = judge(classifier, images[-1:])
 st.caption(f"The classifier reads A + B − C as a {int(np.argmax(verdict['label_histogram']))}"
            f"{'' if verdict['confident_fraction'] else ' (with less than 90 % confidence)'}; "

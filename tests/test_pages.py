@@ -196,3 +196,19 @@ def test_embeddings_recompute_on_request(monkeypatch):
     at.button[0].click().run()  # the form's "Recompute t-SNE"
     assert not at.exception and calls == [("t-SNE", 50.0)]
     assert any("Trustworthiness" in m.label for m in at.metric)
+
+
+def test_a_failed_recompute_says_so_and_falls_back_to_the_shipped_map(monkeypatch):
+    from core import embeddings
+
+    def failing_compute_apart(method, codes, **params):
+        raise RuntimeError(f"{method} failed in its worker process: MemoryError")
+
+    monkeypatch.setattr(embeddings, "compute_apart", failing_compute_apart)
+    at = app({"family": "vae", "latent": "3"}).run()
+    at.switch_page("pages/8_Embeddings.py").run()
+    at.radio(key="emb_method").set_value("t-SNE").run()
+    at.button[0].click().run()  # the form's "Recompute t-SNE"
+    assert not at.exception
+    assert any("failed in its worker process" in e.value for e in at.error)
+    assert any("Trustworthiness" in m.label for m in at.metric)  # the shipped map is shown
