@@ -1,10 +1,18 @@
 """Many students at once: N browser sessions moving sliders on one server.
 
-    python bench/concurrency.py [--sessions 10] [--seconds 60]
+    python bench/concurrency.py [--sessions 10] [--seconds 60] [--pause 1.0]
 
-Each session (its own browser context, all in one headless Chromium) opens Latent sliders and moves a slider for `seconds`,
-timing each move until the new image is on screen. Prints errors, p50/p95 of all moves, the
-same for one session alone, the server's CPU time per move (what a 2-CPU server can serve,\nwith the browsers' share of the cores taken out), and its memory before, at peak and after.
+Each session (its own browser context, all in one headless Chromium) opens Latent sliders and
+moves a slider for `seconds`, timing each move until the new image is on screen, then waits
+`pause` seconds (uniformly 0.5x to 1.5x, so sessions do not move in step) before the next move.
+Prints errors, p50/p95 of all moves, the same for one session alone at the same pace, the
+server's CPU time per move (what a 2-CPU server can serve, with the browsers' share of the
+cores taken out), and its memory before, at peak and after.
+
+The pace: a Streamlit slider reruns the script when it is released, not while it is dragged
+(a 1.5 s mouse drag over 30 positions sent one rerun, measured in Chromium), so a student
+sends one move per drag and then looks at the picture. One move a second per student is a
+busy class; `--pause 0.15` is a stress test, every session moving as fast as it can see.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import time
 from pathlib import Path
 
@@ -28,8 +37,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def session(browser, base: str, seconds: float, out: list[float], errors: list[str]) -> None:
-    """One student: a browser context of its own, moving the first slider for `seconds`."""
+async def session(browser, base: str, seconds: float, pause: float, seed: int,
+                  out: list[float], errors: list[str]) -> None:
+    """One student: a browser context of its own, moving the first slider for `seconds`,
+    `pause` seconds apart on average."""
+    rng = random.Random(seed)
     context = await browser.new_context()
     try:
         page = await context.new_page()
@@ -46,7 +58,7 @@ async def session(browser, base: str, seconds: float, out: list[float], errors: 
             if i >= 3:  # the first moves warm up caches on both sides
                 out.append(await page.evaluate("window.__dt"))
             i += 1
-            await asyncio.sleep(0.15)  # a student's hand, not a stress test
+            await asyncio.sleep(pause * rng.uniform(0.5, 1.5))
         if await page.locator("[data-testid=stException]").count():
             errors.append("exception element on the page")
     except Exception as error:  # noqa: BLE001 - counted and reported
@@ -55,7 +67,7 @@ async def session(browser, base: str, seconds: float, out: list[float], errors: 
         await context.close()
 
 
-async def run(base: str, sessions: int, seconds: float) -> tuple[list[float], list[str]]:
+async def run(base: str, sessions: int, seconds: float, pause: float) -> tuple[list[float], list[str]]:
     from playwright.async_api import async_playwright
 
     times: list[float] = []
@@ -64,8 +76,8 @@ async def run(base: str, sessions: int, seconds: float) -> tuple[list[float], li
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                           args=CHROMIUM_ARGS)
         try:
-            await asyncio.gather(*(session(browser, base, seconds, times, errors)
-                                   for _ in range(sessions)))
+            await asyncio.gather(*(session(browser, base, seconds, pause, seed, times, errors)
+                                   for seed in range(sessions)))
         finally:
             await browser.close()
     return times, errors
@@ -75,11 +87,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--pause", type=float, default=1.0,
+                        help="mean seconds between a move's new image and the next move")
     args = parser.parse_args()
     with server() as (base, pid):
-        single, single_errors = asyncio.run(run(base, 1, 20))
+        single, single_errors = asyncio.run(run(base, 1, max(20.0, 45 * args.pause), args.pause))
         start_mb, cpu_start = memory_mb(pid)[0], cpu_seconds(pid)
-        many, errors = asyncio.run(run(base, args.sessions, args.seconds))
+        many, errors = asyncio.run(run(base, args.sessions, args.seconds, args.pause))
         cpu_used = cpu_seconds(pid) - cpu_start
         time.sleep(5)
         end_mb, peak_mb = memory_mb(pid)
@@ -87,7 +101,8 @@ def main() -> None:
     # Everything the server did in the concurrent phase (page loads included), per move.
     cpu_ms_per_move = 1000 * cpu_used / max(1, len(many))
     print(json.dumps({
-        "sessions": args.sessions, "seconds": args.seconds, "moves": len(many),
+        "sessions": args.sessions, "seconds": args.seconds, "pause_s": args.pause, "moves": len(many),
+        "single_session_moves": len(single),
         "errors": single_errors + errors,
         "single_session": {"p50_ms": round(percentile(single, 50), 1), "p95_ms": round(p95_single, 1)},
         "concurrent": {"p50_ms": round(percentile(many, 50), 1), "p95_ms": round(p95_many, 1)},
