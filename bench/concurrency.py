@@ -2,12 +2,12 @@
 
     python bench/concurrency.py [--sessions 10] [--seconds 60] [--pause 1.0]
 
-Each session (its own browser context, all in one headless Chromium) opens Latent sliders and
-moves a slider for `seconds`, timing each move until the new image is on screen, then waits
-`pause` seconds (uniformly 0.5x to 1.5x, so sessions do not move in step) before the next move.
-Prints errors, p50/p95 of all moves, the same for one session alone at the same pace, the
-server's CPU time per move (what a 2-CPU server can serve, with the browsers' share of the
-cores taken out), and its memory before, at peak and after.
+Each session (its own browser context, all in one headless Chromium) opens Latent sliders; once
+all have loaded, each moves a slider for `seconds`, timing each move until the new image is on
+screen, then waits `pause` seconds (uniformly 0.5x to 1.5x, so sessions do not move in step)
+before the next move. Prints errors, p50/p95 of all moves, the same for one session alone at
+the same pace, the server's CPU time per move while they moved (what a 2-CPU server can serve,
+with the browsers' share of the cores taken out), and its memory before, at peak and after.
 
 The pace: a Streamlit slider reruns the script when it is released, not while it is dragged
 (a 1.5 s mouse drag over 30 positions sent one rerun, measured in Chromium), so a student
@@ -37,17 +37,38 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def session(browser, base: str, seconds: float, pause: float, seed: int,
+class Start:
+    """Every session opens its page first; the moves begin together once all have loaded, so
+    the moves are timed against each other, not against ten page loads (timed elsewhere)."""
+
+    def __init__(self, sessions: int, pid: int) -> None:
+        self.waiting, self.pid = sessions, pid
+        self.go = asyncio.Event()
+        self.cpu_s = 0.0  # the server's CPU time when the moves began
+
+    def arrive(self) -> None:
+        self.waiting -= 1
+        if self.waiting == 0:
+            self.cpu_s = cpu_seconds(self.pid)
+            self.go.set()
+
+
+async def session(browser, base: str, seconds: float, pause: float, seed: int, start: Start,
                   out: list[float], errors: list[str]) -> None:
     """One student: a browser context of its own, moving the first slider for `seconds`,
     `pause` seconds apart on average."""
     rng = random.Random(seed)
     context = await browser.new_context()
+    arrived = False
     try:
         page = await context.new_page()
         await page.goto(base + URL)
         await page.wait_for_function(IDLE_JS, timeout=300_000, polling=100)
         await page.locator("[data-testid=stSlider] input[type=range]").first.focus()
+        start.arrive()
+        arrived = True
+        await start.go.wait()
+        await asyncio.sleep(pause * rng.uniform(0, 1))  # students do not move in step
         end, i = time.monotonic() + seconds, 0
         while time.monotonic() < end:
             await page.evaluate(MARK)
@@ -63,11 +84,15 @@ async def session(browser, base: str, seconds: float, pause: float, seed: int,
             errors.append("exception element on the page")
     except Exception as error:  # noqa: BLE001 - counted and reported
         errors.append(f"{type(error).__name__}: {error}"[:200])
+        if not arrived:
+            start.arrive()
     finally:
         await context.close()
 
 
-async def run(base: str, sessions: int, seconds: float, pause: float) -> tuple[list[float], list[str]]:
+async def run(base: str, pid: int, sessions: int, seconds: float,
+              pause: float) -> tuple[list[float], list[str], float]:
+    """Times of every move, errors, and the server's CPU seconds while the sessions moved."""
     from playwright.async_api import async_playwright
 
     times: list[float] = []
@@ -76,11 +101,13 @@ async def run(base: str, sessions: int, seconds: float, pause: float) -> tuple[l
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                           args=CHROMIUM_ARGS)
         try:
-            await asyncio.gather(*(session(browser, base, seconds, pause, seed, times, errors)
-                                   for seed in range(sessions)))
+            start = Start(sessions, pid)
+            await asyncio.gather(*(session(browser, base, seconds, pause, seed, start, times,
+                                           errors) for seed in range(sessions)))
+            cpu_used = cpu_seconds(pid) - start.cpu_s
         finally:
             await browser.close()
-    return times, errors
+    return times, errors, cpu_used
 
 
 def main() -> None:
@@ -91,14 +118,15 @@ def main() -> None:
                         help="mean seconds between a move's new image and the next move")
     args = parser.parse_args()
     with server() as (base, pid):
-        single, single_errors = asyncio.run(run(base, 1, max(20.0, 45 * args.pause), args.pause))
-        start_mb, cpu_start = memory_mb(pid)[0], cpu_seconds(pid)
-        many, errors = asyncio.run(run(base, args.sessions, args.seconds, args.pause))
-        cpu_used = cpu_seconds(pid) - cpu_start
+        single, single_errors, _ = asyncio.run(run(base, pid, 1, max(20.0, 45 * args.pause),
+                                                   args.pause))
+        start_mb = memory_mb(pid)[0]
+        many, errors, cpu_used = asyncio.run(run(base, pid, args.sessions, args.seconds,
+                                                 args.pause))
         time.sleep(5)
         end_mb, peak_mb = memory_mb(pid)
     p95_single, p95_many = percentile(single, 95), percentile(many, 95)
-    # Everything the server did in the concurrent phase (page loads included), per move.
+    # What the server did while the sessions moved, per move.
     cpu_ms_per_move = 1000 * cpu_used / max(1, len(many))
     print(json.dumps({
         "sessions": args.sessions, "seconds": args.seconds, "pause_s": args.pause, "moves": len(many),
