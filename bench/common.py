@@ -29,15 +29,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(script: str = "Home.py", timeout: float = 60) -> Iterator[tuple[str, int]]:
-    """`streamlit run script` on a free port; yields (base URL, server pid) once healthy."""
+def server(script: str = "Home.py", timeout: float = 60,
+           log: Path | None = None) -> Iterator[tuple[str, int]]:
+    """`streamlit run script` on a free port; yields (base URL, server pid) once healthy.
+    The server's output goes to the file `log` if given."""
     port = free_port()
     env = dict(os.environ)
     env.setdefault("LATENT_LAB_DATA", str(ROOT.parent / "shared" / "data" / "mnist"))
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if log else output)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -58,6 +61,8 @@ def server(script: str = "Home.py", timeout: float = 60) -> Iterator[tuple[str, 
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+        if log:
+            output.close()
 
 
 def memory_mb(pid: int) -> tuple[float, float]:

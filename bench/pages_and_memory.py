@@ -1,9 +1,11 @@
 """Page open times (fresh server and warm) and the server's peak memory over a tour.
 
-    python bench/pages_and_memory.py [--only times|memory]
+    python bench/pages_and_memory.py [--only times|memory] [--script Home.py|serve.py]
 
 Fresh: a new `streamlit run` process per page, timed from navigation until the script run has
 finished and every image has loaded (models load on first use, so this includes loading them).
+With `--script serve.py` the server warms every page before it accepts a connection; how long
+it takes to get ready (start to `/_stcore/health`) is printed for both scripts.
 Warm: the same page opened again in a new browser tab of the same server (the browser loads
 the app's JavaScript again), and reached from the page before it in the course by its sidebar
 link (how a student moves on: only the page's script run and drawing remain). Every time is
@@ -108,11 +110,16 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["times", "memory"], default=None)
-    only = parser.parse_args().only
-    out: dict[str, object] = {"fresh_s": {}, "warm_s": {}, "warm_switch_s": {}}
+    parser.add_argument("--script", default="Home.py", choices=["Home.py", "serve.py"])
+    args = parser.parse_args()
+    only, script = args.only, args.script
+    out: dict[str, object] = {"script": script, "server_ready_s": {}, "fresh_s": {}, "warm_s": {},
+                              "warm_switch_s": {}}
     with browser() as b:
         for name in PAGES if only != "memory" else []:
-            with server() as (base, _):
+            start = time.perf_counter()
+            with server(script, timeout=300) as (base, _):
+                out["server_ready_s"][name or "Home"] = round(time.perf_counter() - start, 1)
                 out["fresh_s"][name or "Home"] = open_time(b, f"{base}/{name}")
                 out["warm_s"][name or "Home"] = min(open_time(b, f"{base}/{name}")
                                                      for _ in range(3))
@@ -124,7 +131,7 @@ def main() -> None:
         if only == "times":
             print(json.dumps(out, indent=2))
             return
-        with server() as (base, pid):
+        with server(script, timeout=300) as (base, pid):
             start_mb = memory_mb(pid)[0]
             for name in PAGES:
                 open_time(b, f"{base}/{name}")

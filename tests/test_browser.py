@@ -178,3 +178,22 @@ def test_a_tiny_training_run_shows_its_progress(site):
     assert "Or a model you trained" in sidebar and "trained here" in sidebar
     assert page.locator(EXCEPTION).count() == 0
     page.close()
+
+
+def test_the_warm_start_runs_every_page_before_it_serves(tmp_path):
+    """`streamlit run serve.py`: every page ran once, without an exception, before the server
+    answered its health check; then a lesson opens and its slider still drives the digit."""
+    log = tmp_path / "serve.log"
+    with server("serve.py", timeout=180, log=log) as (base, _), browser() as b:
+        text = log.read_text()
+        assert f"warm-up: {len(PAGES)} pages" in text, text
+        assert "warm-up: page" not in text, text  # what core.warmup logs for a failed page
+        page = b.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/Latent_sliders?family=vae&latent=2")
+        wait_idle(page)
+        before = page.locator(IMAGE).first.get_attribute("src")
+        page.locator("[data-testid=stSlider] input[type=range]").first.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => document.querySelector('{IMAGE}').src !== {before!r}",
+                               timeout=20_000)
+        assert page.locator(EXCEPTION).count() == 0
