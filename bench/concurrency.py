@@ -58,6 +58,8 @@ class Start:
         self.waiting, self.pid = sessions, pid
         self.go = asyncio.Event()
         self.cpu_s = self.browser_cpu_s = 0.0  # CPU times when the moves began
+        self.used: tuple[float, float] | None = None  # (server, browser) CPU seconds while moving
+        self.ended = float("inf")  # when the first session stopped moving
 
     def arrive(self) -> None:
         self.waiting -= 1
@@ -65,9 +67,17 @@ class Start:
             self.cpu_s, self.browser_cpu_s = cpu_seconds(self.pid), browser_cpu_seconds()
             self.go.set()
 
+    def stop(self) -> None:
+        """The first session to finish ends the window, before any tab closes (a closed tab's
+        processes exit and take their CPU time with them)."""
+        if self.used is None:
+            self.ended = time.monotonic()
+            self.used = (cpu_seconds(self.pid) - self.cpu_s,
+                         browser_cpu_seconds() - self.browser_cpu_s)
+
 
 async def session(browser, base: str, seconds: float, pause: float, seed: int, start: Start,
-                  out: list[float], errors: list[str]) -> None:
+                  out: list[tuple[float, float]], errors: list[str]) -> None:
     """One student: a browser context of its own, moving the first slider for `seconds`,
     `pause` seconds apart on average."""
     rng = random.Random(seed)
@@ -90,9 +100,10 @@ async def session(browser, base: str, seconds: float, pause: float, seed: int, s
             # from the server on the same two cores.
             await page.wait_for_function(DONE, polling=10, timeout=60_000)
             if i >= 3:  # the first moves warm up caches on both sides
-                out.append(await page.evaluate("window.__dt"))
+                out.append((time.monotonic(), await page.evaluate("window.__dt")))
             i += 1
             await asyncio.sleep(pause * rng.uniform(0.5, 1.5))
+        start.stop()
         if await page.locator("[data-testid=stException]").count():
             errors.append("exception element on the page")
     except Exception as error:  # noqa: BLE001 - counted and reported
@@ -104,25 +115,25 @@ async def session(browser, base: str, seconds: float, pause: float, seed: int, s
 
 
 async def run(base: str, pid: int, sessions: int, seconds: float,
-              pause: float) -> tuple[list[float], list[str], float, float]:
-    """Times of every move, errors, and the CPU seconds of the server and of the browser while
-    the sessions moved."""
+              pause: float) -> tuple[list[float], list[str], float, float, int]:
+    """Times of every move, errors, the CPU seconds of the server and of the browser while all
+    the sessions moved, and how many moves ended in that window."""
     from playwright.async_api import async_playwright
 
-    times: list[float] = []
+    moves: list[tuple[float, float]] = []  # (when it ended, milliseconds it took)
     errors: list[str] = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                           args=CHROMIUM_ARGS)
         try:
             start = Start(sessions, pid)
-            await asyncio.gather(*(session(browser, base, seconds, pause, seed, start, times,
+            await asyncio.gather(*(session(browser, base, seconds, pause, seed, start, moves,
                                            errors) for seed in range(sessions)))
-            cpu_used = cpu_seconds(pid) - start.cpu_s
-            browser_cpu = browser_cpu_seconds() - start.browser_cpu_s
         finally:
             await browser.close()
-    return times, errors, cpu_used, browser_cpu
+    cpu_used, browser_cpu = start.used or (0.0, 0.0)
+    in_window = sum(1 for ended, _ in moves if ended <= start.ended)
+    return [ms for _, ms in moves], errors, cpu_used, browser_cpu, in_window
 
 
 def main() -> None:
@@ -136,13 +147,13 @@ def main() -> None:
         single, single_errors, *_ = asyncio.run(run(base, pid, 1, max(20.0, 45 * args.pause),
                                                    args.pause))
         start_mb = memory_mb(pid)[0]
-        many, errors, cpu_used, browser_cpu = asyncio.run(
+        many, errors, cpu_used, browser_cpu, in_window = asyncio.run(
             run(base, pid, args.sessions, args.seconds, args.pause))
         time.sleep(5)
         end_mb, peak_mb = memory_mb(pid)
     p95_single, p95_many = percentile(single, 95), percentile(many, 95)
     # What the server did while the sessions moved, per move.
-    cpu_ms_per_move = 1000 * cpu_used / max(1, len(many))
+    cpu_ms_per_move = 1000 * cpu_used / max(1, in_window)
     print(json.dumps({
         "sessions": args.sessions, "seconds": args.seconds, "pause_s": args.pause, "moves": len(many),
         "single_session_moves": len(single),
@@ -152,7 +163,7 @@ def main() -> None:
         "p95_ratio": round(p95_many / p95_single, 2),
         "server_cpu_s": round(cpu_used, 1),
         # On a real class each tab is on its student's own computer; here all share two cores.
-        "browser_cpu_ms_per_move": round(1000 * browser_cpu / max(1, len(many)), 1),
+        "browser_cpu_ms_per_move": round(1000 * browser_cpu / max(1, in_window), 1),
         "server_cpu_ms_per_move": round(cpu_ms_per_move, 1),
         "moves_per_s_two_cores_could_serve": round(2000 / cpu_ms_per_move, 1),
         "server_mb": {"before": round(start_mb), "peak": round(peak_mb), "after": round(end_mb)},
