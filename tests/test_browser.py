@@ -180,11 +180,11 @@ def test_a_tiny_training_run_shows_its_progress(site):
     page.close()
 
 
-def test_the_warm_start_runs_every_page_before_it_serves(tmp_path):
+def test_the_warm_start_runs_every_page_before_it_serves(site, tmp_path):
     """`streamlit run serve.py`: every page ran once, without an exception, before the server
     answered its health check; then a lesson opens and its slider still drives the digit."""
-    log = tmp_path / "serve.log"
-    with server("serve.py", timeout=180, log=log) as (base, _), browser() as b:
+    log, b = tmp_path / "serve.log", site[1]  # one Playwright per thread: the module's browser
+    with server("serve.py", timeout=180, log=log) as (base, _):
         text = log.read_text()
         assert f"warm-up: {len(PAGES)} pages" in text, text
         assert "warm-up: page" not in text, text  # what core.warmup logs for a failed page
@@ -197,3 +197,4 @@ def test_the_warm_start_runs_every_page_before_it_serves(tmp_path):
         page.wait_for_function(f"() => document.querySelector('{IMAGE}').src !== {before!r}",
                                timeout=20_000)
         assert page.locator(EXCEPTION).count() == 0
+        page.close()
