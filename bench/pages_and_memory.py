@@ -29,7 +29,7 @@ from common import Runs, browser, memory_mb, server, tree_rss_mb, wait_idle
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from core import ui  # noqa: E402
 
-PAGES = ["", *[Path(path).stem.split("_", 1)[1] for path, *_ in ui.LESSONS]]
+PAGES = ui.page_urls()
 
 
 def open_time(b, url: str) -> float:

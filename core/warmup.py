@@ -13,14 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from pathlib import Path
 
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime import Runtime
 
 LOGGER = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class _Sink:
@@ -35,12 +33,6 @@ class _Sink:
             self.finished.set()
         elif msg.WhichOneof("type") == "delta" and msg.delta.new_element.WhichOneof("type") == "exception":
             self.failed = True
-
-
-def page_names() -> list[str]:
-    """URL names of Home and every page under pages/, in course order ("" is Home)."""
-    pages = sorted((ROOT / "pages").glob("*.py"), key=lambda p: int(p.name.split("_", 1)[0]))
-    return [""] + [p.stem.split("_", 1)[1] for p in pages]
 
 
 async def run_page(runtime: Runtime, name: str, query: str, timeout: float) -> tuple[float, bool]:
@@ -65,7 +57,9 @@ async def warm_pages(query: str = "", timeout: float = 120.0) -> dict[str, float
     """
     runtime = Runtime.instance()
     seconds: dict[str, float] = {}
-    for name in page_names():
+    from core.ui import page_urls  # imports torch and the models' code: the point of warming
+
+    for name in page_urls():
         try:
             seconds[name or "Home"], ok = await run_page(runtime, name, query, timeout)
             if not ok:

@@ -21,7 +21,7 @@ pytest.importorskip("playwright")
 if not Path(CHROMIUM).exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
-PAGES = ["", *[Path(path).stem.split("_", 1)[1] for path, *_ in ui.LESSONS]]
+PAGES = ui.page_urls()
 EXCEPTION = "[data-testid=stException]"
 IMAGE = "[data-testid=stImage] img"
 CHART = "[data-testid=stVegaLiteChart]"
@@ -179,6 +179,31 @@ def test_a_tiny_training_run_shows_its_progress(site):
     assert page.locator(EXCEPTION).count() == 0
     page.close()
 
+
+
+def test_a_mouse_drag_sends_one_move_on_release(site):
+    """What the concurrency bench's pace rests on: a slider reruns the page when it is released,
+    not for every position it passes while dragged."""
+    base, b = site
+    page = b.new_page(viewport={"width": 1400, "height": 1000})
+    sent: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(1)))
+    page.goto(f"{base}/Latent_sliders?family=vae&latent=2")
+    wait_idle(page)
+    thumb = page.locator("[data-testid=stSlider] input[type=range]").first.locator("xpath=../..")
+    box = thumb.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    before = len(sent)
+    for step in range(1, 21):
+        page.mouse.move(x + 4 * step, y)
+        page.wait_for_timeout(30)
+    assert len(sent) == before  # twenty positions passed, nothing sent yet
+    page.mouse.up()
+    page.wait_for_timeout(1000)
+    assert len(sent) == before + 1
+    page.close()
 
 def test_the_warm_start_runs_every_page_before_it_serves(site, tmp_path):
     """`streamlit run serve.py`: every page ran once, without an exception, before the server
