@@ -10,7 +10,7 @@ the same pace, the server's CPU time per move while they moved (what a 2-CPU ser
 with the browsers' share of the cores taken out), and its memory before, at peak and after.
 
 The pace: a Streamlit slider reruns the script when it is released, not while it is dragged
-(a 1.5 s mouse drag over 30 positions sent one rerun, measured in Chromium), so a student
+(`tests/test_browser.py` checks it: a drag over twenty positions sends one message), so a student
 sends one move per drag and then looks at the picture. One move a second per student is a
 busy class; `--pause 0.15` is a stress test, every session moving as fast as it can see.
 """
