@@ -47,5 +47,5 @@ class TrainConfig:
         values = dict(values)
         backbone = values.pop("backbone", None)
         if backbone is not None:
-            values["backbone"] = Backbone(tuple(backbone["channels"]), backbone["hidden"])
+            values["backbone"] = Backbone(**{**backbone, "channels": tuple(backbone["channels"])})
         return cls(**values)

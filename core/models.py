@@ -30,15 +30,27 @@ class Backbone(NamedTuple):
     Two levels keep a 7 x 7 feature map for the decoder's strokes: after 20 epochs at latent
     size 10 the (32, 64) / 128 backbone reached a test -ELBO of 98.9 nats where three levels
     down to 4 x 4, (16, 32, 64) / 256, reached 104.5 (each epoch costs it about 1.8x the time).
+
+    `hidden` = 0 drops the fully connected layer between the feature map and the code: mu and
+    logvar then read the whole map, and the decoder maps z straight onto it. `refine` adds that
+    many 3 x 3 convolutions to the decoder at each resolution before it upsamples, so it can
+    shape strokes from their neighbours: the likelihood is the decoder's, and the encoder does
+    not need them.
     """
 
     channels: tuple[int, ...] = (32, 64)
     hidden: int = 128
+    refine: int = 0
 
     @property
     def side(self) -> int:
         """Side of the last feature map: 7 after two levels, 4 after three."""
         return (7, 4)[len(self.channels) - 2]
+
+    @property
+    def features(self) -> int:
+        """Size of the encoder's output, which mu and logvar read."""
+        return self.hidden or self.channels[-1] * self.side ** 2
 
 
 def _kernels(backbone: Backbone) -> list[int]:
@@ -48,8 +60,16 @@ def _kernels(backbone: Backbone) -> list[int]:
     return [4, 4, 3][: len(backbone.channels)]
 
 
+def _refine(channels: int, count: int) -> list[nn.Module]:
+    """`count` 3 x 3 convolutions that keep the size and channels of a feature map."""
+    layers: list[nn.Module] = []
+    for _ in range(count):
+        layers += [nn.Conv2d(channels, channels, 3, padding=1), nn.ReLU()]
+    return layers
+
+
 class Encoder(nn.Module):
-    """(B, 1, 28, 28) -> (B, hidden) features: strided convolutions, then a linear layer."""
+    """(B, 1, 28, 28) -> (B, features): strided convolutions, then a linear layer if hidden."""
 
     def __init__(self, backbone: Backbone) -> None:
         super().__init__()
@@ -59,7 +79,8 @@ class Encoder(nn.Module):
             layers += [nn.Conv2d(c_in, c_out, k, stride=2, padding=1), nn.ReLU()]
             c_in = c_out
         self.convs = nn.Sequential(*layers, nn.Flatten())  # (B, c_last * side * side)
-        self.fc = nn.Sequential(nn.Linear(c_in * backbone.side ** 2, backbone.hidden), nn.ReLU())
+        self.fc = (nn.Sequential(nn.Linear(c_in * backbone.side ** 2, backbone.hidden), nn.ReLU())
+                   if backbone.hidden else nn.Identity())
 
     def forward(self, x: Tensor) -> Tensor:
         return self.fc(self.convs(x))
@@ -71,11 +92,12 @@ class Decoder(nn.Module):
     def __init__(self, latent_dim: int, backbone: Backbone) -> None:
         super().__init__()
         channels, side = backbone.channels, backbone.side
-        self.fc = nn.Sequential(
-            nn.Linear(latent_dim, backbone.hidden), nn.ReLU(),
-            nn.Linear(backbone.hidden, channels[-1] * side * side), nn.ReLU(),
-            nn.Unflatten(1, (channels[-1], side, side)),
-        )
+        to_map: list[nn.Module] = [nn.Linear(latent_dim, channels[-1] * side * side)]
+        if backbone.hidden:
+            to_map = [nn.Linear(latent_dim, backbone.hidden), nn.ReLU(),
+                      nn.Linear(backbone.hidden, channels[-1] * side * side)]
+        self.fc = nn.Sequential(*to_map, nn.ReLU(), nn.Unflatten(1, (channels[-1], side, side)),
+                                *_refine(channels[-1], backbone.refine))
         layers: list[nn.Module] = []
         c_outs = [*reversed(channels[:-1]), 1]
         for i, (c_in, c_out, k) in enumerate(zip(reversed(channels), c_outs,
@@ -83,6 +105,7 @@ class Decoder(nn.Module):
             layers.append(nn.ConvTranspose2d(c_in, c_out, k, stride=2, padding=1))
             if i < len(c_outs) - 1:  # no ReLU on the last layer: it gives logits
                 layers.append(nn.ReLU())
+                layers += _refine(c_out, backbone.refine)
         self.deconvs = nn.Sequential(*layers)
 
     def forward(self, z: Tensor) -> Tensor:
@@ -113,7 +136,7 @@ class Autoencoder(nn.Module):
         self.latent_dim = latent_dim
         self.backbone = backbone
         self.encoder = Encoder(backbone)
-        self.to_mu = nn.Linear(backbone.hidden, latent_dim)
+        self.to_mu = nn.Linear(backbone.features, latent_dim)
         self.decoder = Decoder(latent_dim, backbone)
 
     def encode(self, x: Tensor) -> tuple[Tensor, Tensor | None]:
@@ -146,7 +169,7 @@ class VAE(Autoencoder):
 
     def __init__(self, latent_dim: int, backbone: Backbone = Backbone()) -> None:
         super().__init__(latent_dim, backbone)
-        self.to_logvar = nn.Linear(backbone.hidden, latent_dim)
+        self.to_logvar = nn.Linear(backbone.features, latent_dim)
 
     def encode(self, x: Tensor) -> tuple[Tensor, Tensor]:
         """(B, 1, 28, 28) images -> (mu, logvar), each of shape (B, latent_dim)."""

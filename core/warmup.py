@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import Any
 
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -35,13 +36,17 @@ class _Sink:
             self.failed = True
 
 
-async def run_page(runtime: Runtime, name: str, query: str, timeout: float) -> tuple[float, bool]:
-    """Run one page in a throwaway session; returns (seconds, finished without an exception)."""
+async def run_page(runtime: Runtime, name: str, query: str, timeout: float,
+                   state: dict[str, Any] | None = None) -> tuple[float, bool]:
+    """Run one page in a throwaway session whose session state starts as `state` (a section to
+    open, say); returns (seconds, finished without an exception)."""
     sink = _Sink()
     session_id = runtime.connect_session(client=sink, user_info={})
     start = time.perf_counter()
     try:
         session = runtime._session_mgr.get_session_info(session_id).session  # noqa: SLF001
+        for key, value in (state or {}).items():
+            session.session_state[key] = value
         session.request_rerun(ClientState(page_name=name, query_string=query))
         await asyncio.wait_for(sink.finished.wait(), timeout)
         return time.perf_counter() - start, not sink.failed
@@ -49,21 +54,33 @@ async def run_page(runtime: Runtime, name: str, query: str, timeout: float) -> t
         runtime.close_session(session_id)
 
 
-async def warm_pages(query: str = "", timeout: float = 120.0) -> dict[str, float]:
-    """Run every page once with the model `query` picks (the default one when empty).
+async def _warm(runtime: Runtime, name: str, query: str, timeout: float,
+                state: dict[str, Any] | None = None) -> float:
+    """`run_page`, logging rather than raising: warming must never stop the server starting."""
+    label = (name or "Home") + "".join(f" ({value})" for value in (state or {}).values())
+    try:
+        took, ok = await run_page(runtime, name, query, timeout, state)
+        if not ok:
+            LOGGER.warning("warm-up: page %r showed an exception", label)
+        return took
+    except Exception:  # noqa: BLE001 - logged; the server starts anyway
+        LOGGER.exception("warm-up: page %r failed", label)
+        return 0.0
 
-    Returns the seconds each page took. A page that fails or times out is logged and skipped:
-    warming must never stop the server from starting.
+
+async def warm_pages(query: str = "", timeout: float = 120.0) -> dict[str, float]:
+    """Run every page, and each of its sections (`ui.sections`), with the model `query` picks
+    (the default one when empty). Returns the seconds each page took, its sections included.
     """
     runtime = Runtime.instance()
     seconds: dict[str, float] = {}
-    from core.ui import page_urls  # imports torch and the models' code: the point of warming
+    from core import ui  # imports torch and the models' code: the point of warming
 
-    for name in page_urls():
-        try:
-            seconds[name or "Home"], ok = await run_page(runtime, name, query, timeout)
-            if not ok:
-                LOGGER.warning("warm-up: page %r showed an exception", name or "Home")
-        except Exception:  # noqa: BLE001 - logged; the server starts anyway
-            LOGGER.exception("warm-up: page %r failed", name or "Home")
+    for name in ui.page_urls():
+        known = set(ui.SECTIONS)
+        seconds[name or "Home"] = await _warm(runtime, name, query, timeout)
+        for key in set(ui.SECTIONS) - known:  # the sections this page registered: open each
+            for title in ui.SECTIONS[key][1:]:
+                seconds[name or "Home"] += await _warm(runtime, name, query, timeout,
+                                                       {key: title})
     return seconds

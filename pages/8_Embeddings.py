@@ -169,53 +169,60 @@ else:
     st.caption("Click a point on the map to decode its neighbourhood; click a second point and "
                "turn on the line to walk between them.")
 
-if method == "PCA":
-    st.subheader("What PCA keeps")
-    left, right = st.columns(2)
-    variance = pd.DataFrame({"components": np.arange(1, len(fitted.explained) + 1),
-                             "variance explained": np.cumsum(fitted.explained)})
-    left.altair_chart(alt.Chart(variance).mark_line(point=True).encode(
-        x=alt.X("components:O", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("variance explained:Q", axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1])),
-    ).properties(height=260, title="Cumulative variance explained"), width="stretch")
-    loadings = pd.DataFrame([{"component": f"PC{c + 1}", "dimension": f"z{j}",
-                              "loading": float(fitted.components[c, j])}
-                             for c in range(min(2, len(fitted.components)))
-                             for j in range(mu.shape[1])])
-    right.altair_chart(alt.Chart(loadings).mark_rect().encode(
-        x=alt.X("dimension:N", sort=[f"z{j}" for j in range(mu.shape[1])],
-                axis=alt.Axis(labelAngle=0)),
-        y="component:N",
-        color=alt.Color("loading:Q", scale=alt.Scale(scheme="redblue", domain=[-1, 1],
-                                                     reverse=True)),
-        tooltip=["component", "dimension", alt.Tooltip("loading:Q", format=".2f")],
-    ).properties(height=260, title="Loadings of the first two components"), width="stretch")
-    two = float(np.sum(fitted.explained[:2]))
-    ui.notice([f"The PCA map keeps {two:.0%} of the codes' variance; the other "
-               f"{1 - two:.0%} is flattened away, which is why clusters overlap on it.",
-               f"Its trustworthiness is {trust:.3f}. Switch to t-SNE and UMAP and compare: they "
-               "give up global distances to keep neighbourhoods."])
-else:
-    others = []
-    if shipped is not None:
-        others = [f"PCA {float(shipped['pca_trust']):.3f}",
-                  f"shipped t-SNE {float(shipped['tsne_trust']):.3f}",
-                  f"shipped UMAP {float(shipped['umap_trust']):.3f}"]
-    ui.notice([f"This {method} map has trustworthiness {trust:.3f}"
-               + (f" ({', '.join(others)})." if others else "."),
-               "Cluster sizes and the gaps between clusters are not distances: a tight island "
-               "on the map can be a wide cloud in the latent space. Hover the edges of two "
-               "neighbouring clusters and look at the digits."])
 
-st.subheader("Images on the map")
-few = np.random.default_rng(3).choice(len(points), 250, replace=False)
-st.altair_chart(alt.Chart(points.iloc[few]).mark_image(width=22, height=22).encode(
-    x=alt.X("x:Q", title=f"{method} 1", scale=alt.Scale(zero=False)),
-    y=alt.Y("y:Q", title=f"{method} 2", scale=alt.Scale(zero=False)), url="image:N",
-).properties(height=520), width="stretch")
-st.caption("250 of the digits drawn at their place on the map: watch styles, not just labels, "
-           "change smoothly across it.")
+def what_the_map_keeps() -> None:
+    if method == "PCA":
+        left, right = st.columns(2)
+        variance = pd.DataFrame({"components": np.arange(1, len(fitted.explained) + 1),
+                                 "variance explained": np.cumsum(fitted.explained)})
+        left.altair_chart(alt.Chart(variance).mark_line(point=True).encode(
+            x=alt.X("components:O", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("variance explained:Q", axis=alt.Axis(format="%"),
+                    scale=alt.Scale(domain=[0, 1])),
+        ).properties(height=260, title="Cumulative variance explained"), width="stretch")
+        loadings = pd.DataFrame([{"component": f"PC{c + 1}", "dimension": f"z{j}",
+                                  "loading": float(fitted.components[c, j])}
+                                 for c in range(min(2, len(fitted.components)))
+                                 for j in range(mu.shape[1])])
+        right.altair_chart(alt.Chart(loadings).mark_rect().encode(
+            x=alt.X("dimension:N", sort=[f"z{j}" for j in range(mu.shape[1])],
+                    axis=alt.Axis(labelAngle=0)),
+            y="component:N",
+            color=alt.Color("loading:Q", scale=alt.Scale(scheme="redblue", domain=[-1, 1],
+                                                         reverse=True)),
+            tooltip=["component", "dimension", alt.Tooltip("loading:Q", format=".2f")],
+        ).properties(height=260, title="Loadings of the first two components"),
+            width="stretch")
+        two = float(np.sum(fitted.explained[:2]))
+        ui.notice([f"The PCA map keeps {two:.0%} of the codes' variance; the other "
+                   f"{1 - two:.0%} is flattened away, which is why clusters overlap on it.",
+                   f"Its trustworthiness is {trust:.3f}. Switch to t-SNE and UMAP and compare: "
+                   "they give up global distances to keep neighbourhoods."])
+    else:
+        others = []
+        if shipped is not None:
+            others = [f"PCA {float(shipped['pca_trust']):.3f}",
+                      f"shipped t-SNE {float(shipped['tsne_trust']):.3f}",
+                      f"shipped UMAP {float(shipped['umap_trust']):.3f}"]
+        ui.notice([f"This {method} map has trustworthiness {trust:.3f}"
+                   + (f" ({', '.join(others)})." if others else "."),
+                   "Cluster sizes and the gaps between clusters are not distances: a tight "
+                   "island on the map can be a wide cloud in the latent space. Hover the edges "
+                   "of two neighbouring clusters and look at the digits."])
+
+
+def images_on_the_map() -> None:
+    few = np.random.default_rng(3).choice(len(points), 250, replace=False)
+    st.altair_chart(alt.Chart(points.iloc[few]).mark_image(width=22, height=22).encode(
+        x=alt.X("x:Q", title=f"{method} 1", scale=alt.Scale(zero=False)),
+        y=alt.Y("y:Q", title=f"{method} 2", scale=alt.Scale(zero=False)), url="image:N",
+    ).properties(height=520), width="stretch")
+    st.caption("250 of the digits drawn at their place on the map: watch styles, not just "
+               "labels, change smoothly across it.")
+
+
+ui.sections({"What this map keeps": what_the_map_keeps,
+             "Images on the map": images_on_the_map}, key="emb_section")
 
 ui.try_this([
     "Predict which map keeps neighbourhoods best for the VAE at latent size 2, then check the "

@@ -102,6 +102,19 @@ def test_a_shared_link_opens_that_model_read_only(site):
     page.close()
 
 
+def test_a_lesson_part_is_sent_only_when_its_tab_is_picked(site):
+    page = open_page(site, "Autoencoder_vs_VAE?family=vae&latent=2")
+    main = "[data-testid=stMain]"
+    assert "look like a digit" not in page.inner_text(main)  # part 2 not sent yet
+    page.get_by_role("tab", name="2 · Random codes, decoded").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=stMain]').innerText"
+                           ".includes('look like a digit')", timeout=30_000)
+    wait_idle(page)
+    assert page.locator(f"{main} {IMAGE}").count() >= 3  # one grid of samples per model
+    assert page.locator(EXCEPTION).count() == 0
+    page.close()
+
+
 def test_the_share_link_and_the_code_appear_when_their_expanders_open(site):
     page = open_page(site, "Latent_sliders?family=vae&latent=5")
     code = "[data-testid=stCode]"

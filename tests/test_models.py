@@ -4,7 +4,8 @@ import pytest
 import torch
 from torch.distributions import Normal, kl_divergence
 
-from core.models import VAE, build_model, kl_per_dim, loss_terms
+from core.config import TrainConfig
+from core.models import VAE, Backbone, build_model, kl_per_dim, loss_terms
 
 
 @pytest.mark.parametrize("kind", ["vae", "ae"])
@@ -98,3 +99,24 @@ def test_eval_inference_is_deterministic_and_leaves_the_model_unchanged(vae, ima
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown model kind"):
         build_model("gan", 2)
+
+
+def test_a_backbone_without_the_hidden_layer_and_with_refining_convolutions(images):
+    backbone = Backbone((32, 64), hidden=0, refine=1)
+    vae = build_model("vae", 20, backbone).eval()
+    mu, logvar = vae.encode(images)
+    assert mu.shape == logvar.shape == (8, 20)
+    assert vae.to_mu.in_features == 64 * 7 * 7  # mu reads the whole feature map
+    assert vae.decode(torch.randn(3, 20)).shape == (3, 1, 28, 28)
+    refining = [m for m in vae.decoder.modules()
+                if isinstance(m, torch.nn.Conv2d) and m.kernel_size == (3, 3)]
+    assert [m.in_channels for m in refining] == [64, 32]  # one per decoder level
+    assert not any(isinstance(m, torch.nn.Conv2d) and m.kernel_size == (3, 3)
+                   for m in vae.encoder.modules())
+
+
+def test_a_card_written_before_refine_existed_reads_as_no_refining():
+    config = TrainConfig.from_dict({"kind": "vae", "latent_dim": 10,
+                                    "backbone": {"channels": [32, 64], "hidden": 128}})
+    assert config.backbone == Backbone((32, 64), 128, 0)
+    assert TrainConfig.from_dict(config.to_dict()) == config

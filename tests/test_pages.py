@@ -55,12 +55,25 @@ def test_page_renders_for_every_model_in_the_zoo(page):
     for choice in zoo_choices():
         at.session_state["choice"] = choice
         at.run()
-        where = f"{page} with {choice}"
-        assert not at.exception, (where, [e.value for e in at.exception])
-        assert not at.error, (where, [e.value for e in at.error])
-        assert at.title, where
-        if page not in NO_PICTURES_UNTIL_USED:
-            assert at.image or at.get("vega_lite_chart"), where
+        for key, title in [(None, None), *page_sections(at)]:  # each part of a lesson in tabs
+            if key is not None:
+                at.session_state[key] = title
+                at.run()
+            where = f"{page} with {choice}" + (f", section {title!r}" if title else "")
+            assert not at.exception, (where, [e.value for e in at.exception])
+            assert not at.error, (where, [e.value for e in at.error])
+            assert at.title, where
+            if page not in NO_PICTURES_UNTIL_USED:  # a section may show a table instead
+                assert at.image or at.get("vega_lite_chart") or (key and at.dataframe), where
+        if key is not None:
+            at.session_state[key] = ui.SECTIONS[key][0]  # the next model starts on the first
+
+
+def page_sections(at: AppTest) -> list[tuple[str, str]]:
+    """(key, title) of every section but the first of the page's `ui.sections` tabs."""
+    labels = [tab.label for tab in at.tabs]
+    keys = [key for key, titles in ui.SECTIONS.items() if titles == labels]
+    return [(key, title) for key in keys for title in labels[1:]]
 
 
 def test_home_shows_reconstructions_the_lesson_map_and_the_zoo():
@@ -150,6 +163,8 @@ def test_lessons_without_mnist_say_what_to_do_and_the_sliders_still_work(monkeyp
 def test_a_prototype_travels_to_the_sliders():
     at = app({"family": "vae", "latent": "2"}).run()
     at.switch_page("pages/5_Digit_prototypes.py").run()
+    at.session_state["proto_section"] = ui.SECTIONS["proto_section"][2]  # the values, to take away
+    at.run()
     at.selectbox(key="proto_digit").set_value(7).run()
     next(b for b in at.button if "Latent sliders" in b.label).click().run()
     assert not at.exception
