@@ -91,7 +91,7 @@ def random_codes() -> None:
                 "classifier (99 % accurate on real test digits) what each one shows. A sample "
                 "that the classifier recognises with ≥ 90 % confidence *looks like a digit*. "
                 f"Latent size {choice.latent}, the sidebar's.")
-    seed = st.number_input("Sample seed", 0, 10_000, 0, key="avv_seed")
+    seed = st.columns([1, 3])[0].number_input("Sample seed", 0, 10_000, 0, key="avv_seed")
     vae_key = ui.vae_for(choice)
     runs = [("Autoencoder, z ~ N(0, I)", ("ae", choice.latent, 0.0), "prior"),
             ("Autoencoder, z ~ Gaussian fitted to its codes", ("ae", choice.latent, 0.0),

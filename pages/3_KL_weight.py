@@ -29,7 +29,8 @@ st.latex(r"\mathrm{KL} = \sum_j \tfrac12\left(\mu_j^2 + \sigma_j^2 - 1 - \log \s
 st.markdown("A dimension whose KL is ~0 carries no information: the encoder outputs "
             "μ = 0, σ = 1 whatever the digit, and the decoder learns to ignore it.")
 
-with st.expander("Rules of thumb — make a prediction for each before you scroll", expanded=True):
+with st.expander("Rules of thumb — predict each one before you open the parts below",
+                 expanded=True):
     st.markdown("""
 - **β = 1** is the true VAE: the loss is the negative evidence lower bound (−ELBO).
 - **β > 1** buys a tidier, more prior-like latent space with worse reconstructions; fewer
@@ -127,9 +128,9 @@ def rate_distortion() -> None:
 
 
 def active_dimensions() -> None:
-    st.markdown("The KL of each latent dimension, averaged over the test digits. Red bars "
-                "(below 0.01 nats) belong to dimensions the model has switched off: "
-                "**posterior collapse**.")
+    st.markdown("The KL of each latent dimension of the 10-dimensional VAEs, averaged over the "
+                "test digits. Red bars (below 0.01 nats) belong to dimensions the model has "
+                "switched off: **posterior collapse**.")
     with ui.failsafe("the KL per dimension"):
         kl = pd.DataFrame([{"β": f"β = {b:g}", "dimension": j, "KL (nats)": v,
                             "state": "active" if v >= 0.01 else "collapsed (KL < 0.01)"}
@@ -160,8 +161,9 @@ def active_dimensions() -> None:
 
 
 def sweeps() -> None:
-    st.markdown("Start from the code of the average digit (zeros), move one dimension from −3 "
-                "to 3 and decode. Rows are dimensions, sorted by their KL (most used first).")
+    st.markdown("The 10-dimensional VAEs with β = 1 and β = 4. Start from the code of the "
+                "average digit (zeros), move one dimension from −3 to 3 and decode. Rows are "
+                "dimensions, sorted by their KL (most used first).")
     steps = st.slider("Steps per dimension", 5, 11, 9, 2, key="kl_steps")
     for column, beta in zip(st.columns(2), (1.0, 4.0)):
         with column, ui.failsafe(f"the sweep at β = {beta:g}"):
@@ -176,10 +178,10 @@ def sweeps() -> None:
 
 
 st.markdown("The lesson has four parts; pick one in the tabs below.")
-ui.sections({"1 · The codes for each β (latent size 2)": codes_for_each_beta,
+ui.sections({"1 · The codes for each β": codes_for_each_beta,
              "2 · Rate against distortion": rate_distortion,
-             "3 · Which dimensions stay active (latent size 10)": active_dimensions,
-             "4 · Sweeping each dimension: β = 1 against β = 4": sweeps}, key="kl_section")
+             "3 · Which dimensions stay active": active_dimensions,
+             "4 · Sweeping each dimension": sweeps}, key="kl_section")
 
 ui.try_this([
     "For β = 4, name what each of the top rows changes (width? slant? which digit?). Then try "

@@ -95,6 +95,7 @@ def take_away() -> None:
         ui.send_to_sliders(protos[digit], f"the prototype of {digit}")
 
 
+st.markdown("The lesson has three parts; pick one in the tabs below.")
 ui.sections({"1 · The prototypes": the_prototypes,
              "2 · Each dimension over the test set": dimension_statistics,
              "3 · The values, to take away": take_away}, key="proto_section")
