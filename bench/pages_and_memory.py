@@ -111,12 +111,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["times", "memory"], default=None)
     parser.add_argument("--script", default="Home.py", choices=["Home.py", "serve.py"])
+    parser.add_argument("--pages", nargs="+", choices=[p or "Home" for p in PAGES],
+                        help="time only these pages (default: every page)")
     args = parser.parse_args()
     only, script = args.only, args.script
+    timed = [p for p in PAGES if (p or "Home") in args.pages] if args.pages else PAGES
     out: dict[str, object] = {"script": script, "server_ready_s": {}, "fresh_s": {}, "warm_s": {},
                               "warm_switch_s": {}}
     with browser() as b:
-        for name in PAGES if only != "memory" else []:
+        for name in timed if only != "memory" else []:
             start = time.perf_counter()
             with server(script, timeout=300) as (base, _):
                 out["server_ready_s"][name or "Home"] = round(time.perf_counter() - start, 1)
