@@ -325,10 +325,11 @@ SECTIONS: dict[str, list[str]] = {}
 def sections(parts: dict[str, Callable[[], None]], key: str) -> None:
     """A lesson's parts as tabs, title -> body; only the open tab's body runs and is sent.
 
-    A new tab spends most of its time in the browser's React rendering of every element it is
-    sent (a Chromium trace of Autoencoder vs VAE with all four parts on one page, warm server:
-    2.1 s of 3.8), so a page sends one part at a time. Picking another part is a quick rerun,
-    and `key` keeps the choice while the student changes models.
+    Much of a new tab's time is the browser's React rendering of every element it is sent (a
+    Chromium trace of Autoencoder vs VAE opening on a warm server: 2.1 s of React for its 55
+    elements with all four parts on the page, 0.8 s for the 23 with one), so a page sends one
+    part at a time. Picking another part is a quick rerun, and `key` keeps the choice while
+    the student changes models.
     """
     SECTIONS[key] = list(parts)
     for tab, body in zip(st.tabs(list(parts), key=key, on_change="rerun"), parts.values()):
