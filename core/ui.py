@@ -58,6 +58,8 @@ def page_urls() -> list[str]:
     """The URL path of Home ("") and of every lesson, in course order: "Latent_sliders"…"""
     return ["", *[path.split("/", 1)[1].removesuffix(".py").split("_", 1)[1]
                   for path, *_ in LESSONS]]
+
+
 SLIDERS_PAGE = "pages/4_Latent_sliders.py"
 
 
