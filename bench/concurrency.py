@@ -1,18 +1,22 @@
 """Many students at once: N browser sessions moving sliders on one server.
 
-    python bench/concurrency.py [--sessions 10] [--seconds 60] [--pause 1.0]
+    python bench/concurrency.py [--sessions 10] [--seconds 60] [--pause 1.0] [--floor]
 
 Each session (its own browser context, all in one headless Chromium) opens Latent sliders; once
-all have loaded, each moves a slider for `seconds`, timing each move until the new image is on
+all have loaded, each moves a slider for `seconds`, timing each move until the new picture is on
 screen, then waits `pause` seconds (uniformly 0.5x to 1.5x, so sessions do not move in step)
 before the next move. Prints errors, p50/p95 of all moves, the same for one session alone at
 the same pace, the server's CPU time per move while they moved (what a 2-CPU server can serve,
 with the browsers' share of the cores taken out), and its memory before, at peak and after.
 
-The pace: a Streamlit slider reruns the script when it is released, not while it is dragged
-(`tests/test_browser.py` checks it: a drag over twenty positions sends one message), so a student
-sends one move per drag and then looks at the picture. One move a second per student is a
+The pace: Latent sliders decodes in the browser while a slider is dragged and sends the code to
+the server when it is released (`tests/test_browser.py` checks it: a drag over twenty positions
+sends one message), and so does a Streamlit slider; so a student sends one move per drag and
+then looks at the picture. Each key press here is such a move: a redraw and a script rerun. One move a second per student is a
 busy class; `--pause 0.15` is a stress test, every session moving as fast as it can see.
+
+`--floor` runs the same on `bench/trivial_slider_app.py` (the same ten sliders and a picture,
+nothing computed): the ratio Streamlit itself reaches with the browsers on the server's cores.
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ import time
 from pathlib import Path
 
 from common import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, memory_mb, percentile, server
-from slider_latency import DONE, MARK
+from slider_latency import DONE, MARK, SLIDER
 
 URL = "/Latent_sliders?family=vae&latent=10&beta=1"
+FLOOR = "bench/trivial_slider_app.py"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -76,7 +81,7 @@ class Start:
                          browser_cpu_seconds() - self.browser_cpu_s)
 
 
-async def session(browser, base: str, seconds: float, pause: float, seed: int, start: Start,
+async def session(browser, base: str, url: str, seconds: float, pause: float, seed: int, start: Start,
                   out: list[tuple[float, float]], errors: list[str]) -> None:
     """One student: a browser context of its own, moving the first slider for `seconds`,
     `pause` seconds apart on average."""
@@ -85,9 +90,9 @@ async def session(browser, base: str, seconds: float, pause: float, seed: int, s
     arrived = False
     try:
         page = await context.new_page()
-        await page.goto(base + URL)
+        await page.goto(base + url)
         await page.wait_for_function(IDLE_JS, timeout=300_000, polling=100)
-        await page.locator("[data-testid=stSlider] input[type=range]").first.focus()
+        await page.locator(SLIDER).first.focus()
         start.arrive()
         arrived = True
         await start.go.wait()
@@ -114,7 +119,7 @@ async def session(browser, base: str, seconds: float, pause: float, seed: int, s
         await context.close()
 
 
-async def run(base: str, pid: int, sessions: int, seconds: float,
+async def run(base: str, url: str, pid: int, sessions: int, seconds: float,
               pause: float) -> tuple[list[float], list[str], float, float, int]:
     """Times of every move, errors, the CPU seconds of the server and of the browser while all
     the sessions moved, and how many moves ended in that window."""
@@ -127,7 +132,7 @@ async def run(base: str, pid: int, sessions: int, seconds: float,
                                           args=CHROMIUM_ARGS)
         try:
             start = Start(sessions, pid)
-            await asyncio.gather(*(session(browser, base, seconds, pause, seed, start, moves,
+            await asyncio.gather(*(session(browser, base, url, seconds, pause, seed, start, moves,
                                            errors) for seed in range(sessions)))
         finally:
             await browser.close()
@@ -142,20 +147,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--pause", type=float, default=1.0,
                         help="mean seconds between a move's new image and the next move")
+    parser.add_argument("--floor", action="store_true",
+                        help=f"time {FLOOR} instead of Latent sliders")
     args = parser.parse_args()
-    with server() as (base, pid):
-        single, single_errors, *_ = asyncio.run(run(base, pid, 1, max(20.0, 45 * args.pause),
+    script, url = (FLOOR, "/") if args.floor else ("Home.py", URL)
+    with server(script) as (base, pid):
+        single, single_errors, *_ = asyncio.run(run(base, url, pid, 1, max(20.0, 45 * args.pause),
                                                    args.pause))
         start_mb = memory_mb(pid)[0]
         many, errors, cpu_used, browser_cpu, in_window = asyncio.run(
-            run(base, pid, args.sessions, args.seconds, args.pause))
+            run(base, url, pid, args.sessions, args.seconds, args.pause))
         time.sleep(5)
         end_mb, peak_mb = memory_mb(pid)
     p95_single, p95_many = percentile(single, 95), percentile(many, 95)
     # What the server did while the sessions moved, per move.
     cpu_ms_per_move = 1000 * cpu_used / max(1, in_window)
     print(json.dumps({
-        "sessions": args.sessions, "seconds": args.seconds, "pause_s": args.pause, "moves": len(many),
+        "app": script, "sessions": args.sessions, "seconds": args.seconds, "pause_s": args.pause, "moves": len(many),
         "single_session_moves": len(single),
         "errors": single_errors + errors,
         "single_session": {"p50_ms": round(percentile(single, 50), 1), "p95_ms": round(p95_single, 1)},

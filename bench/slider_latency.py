@@ -3,7 +3,8 @@
     python bench/slider_latency.py [--moves 50] [--while-training]
 
 Moves the first slider with the keyboard `moves` times on each app and times each move from
-the key press until the new image is decoded on screen (its src changed and it has loaded).
+the key press until the new picture is on screen: Latent sliders decodes in the browser and
+redraws its canvas; the baseline's new image (its src changed) has loaded.
 Prints p50 / p95 in ms for both and the baseline's p95 over ours. With --while-training it
 also times the sliders while another browser session trains a model with the Train-your-own
 lesson's defaults on the same server (does one student's run freeze the app for the others?).
@@ -18,18 +19,27 @@ import time
 from common import browser, percentile, server, wait_idle
 
 IMG = "[data-testid=stImage] img"
-MARK = "() => { window.__src = document.querySelector('%s').src; window.__t0 = performance.now(); }" % IMG
-DONE = """() => { const i = document.querySelector('%s');
-  if (i && i.src !== window.__src && i.complete && i.naturalWidth > 0) {
-    window.__dt = performance.now() - window.__t0; return true; }
-  return false; }""" % IMG
+CANVAS = "[data-testid=ll-digit]"  # Latent sliders draws dec(z) in the browser (core/web)
+SLIDER = "[data-testid=stSlider] input[type=range], .ll-slider input[type=range]"
+# A move is done when the picture has changed: the canvas drawn again, or (the baseline, and
+# any page whose picture comes from the server) a new image src that has loaded.
+MARK = """() => { const c = document.querySelector('%s');
+  window.__before = c ? c.dataset.draws : document.querySelector('%s').src;
+  window.__t0 = performance.now(); }""" % (CANVAS, IMG)
+DONE = """() => { const c = document.querySelector('%s');
+  let done;
+  if (c) done = c.dataset.draws !== window.__before;
+  else { const i = document.querySelector('%s');
+         done = i && i.src !== window.__before && i.complete && i.naturalWidth > 0; }
+  if (done) window.__dt = performance.now() - window.__t0;
+  return done; }""" % (CANVAS, IMG)
 
 
 def time_moves(b, url: str, moves: int) -> list[float]:
     page = b.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
     wait_idle(page)
-    thumb = page.locator("[data-testid=stSlider] input[type=range]").first
+    thumb = page.locator(SLIDER).first
     thumb.focus()
     times = []
     for i in range(moves + 3):

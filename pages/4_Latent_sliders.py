@@ -1,11 +1,9 @@
 """Lesson: drive the decoder by hand, one slider per latent dimension."""
 
-import altair as alt
 import numpy as np
-import pandas as pd
 import streamlit as st
 
-from core import ui
+from core import ui, websliders
 from core.data import MnistError
 from core.latent import decode, prototypes
 
@@ -17,10 +15,12 @@ choice = ui.lesson("Latent sliders", "🕹️", [
     "why the sliders stop at ±3",
 ])
 st.markdown(r"""
-Each slider is one number of the code $z$; the picture is $\mathrm{dec}(z)$, redrawn as you
-move. A VAE's prior is $\mathcal N(0, I)$, so each number is usually within ±3: 99.7 % of a
-standard normal lies there, and beyond it the decoder has rarely been trained. An
-autoencoder's codes have no such scale — compare the two in the sidebar.
+Each slider is one number of the code $z$; the picture is $\mathrm{dec}(z)$, redrawn at every
+step of a drag: your browser runs the decoder's layers itself (the server sent their weights
+once), so drag slowly and watch the digit morph. A VAE's prior is $\mathcal N(0, I)$, so each
+number is usually within ±3: 99.7 % of a standard normal lies there, and beyond it the decoder
+has rarely been trained. An autoencoder's codes have no such scale — compare the two in the
+sidebar.
 """)
 
 model = ui.model_for(choice)
@@ -32,6 +32,8 @@ def set_z(z: np.ndarray) -> None:
     """Move every slider to z (clipped to the sliders' range)."""
     for key, value in zip(keys, np.clip(np.round(z, 1), -LIMIT, LIMIT)):
         st.session_state[key] = float(value)
+    # the browser moves its sliders only for a new version
+    st.session_state.sliders_version = st.session_state.get("sliders_version", 0) + 1
 
 
 incoming = st.session_state.pop("sliders_incoming", None)  # a code sent by another lesson
@@ -74,43 +76,32 @@ with st.container(border=True):
         st.session_state.sliders_index_done = (index, d)
 
 
-@st.cache_data
-def code_chart_spec() -> dict:
-    """The bar chart of z as a Vega-Lite spec, built (and validated) by Altair once: rebuilding
-    an Altair chart on every slider move costs more than decoding the digit."""
-    chart = alt.Chart(pd.DataFrame({"dimension": ["z0"], "value": [0.0]})).mark_bar().encode(
-        x=alt.X("dimension:N", sort=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", scale=alt.Scale(domain=[-LIMIT, LIMIT])),
-        color=alt.condition("datum.value >= 0", alt.value("#4c78a8"), alt.value("#f58518")),
-    ).properties(height=220, title="The current code z")
-    spec = chart.to_dict()
-    spec.pop("data", None)
-    spec.pop("datasets", None)
-    return spec
+spec = websliders.cached_spec(model)
+state = f"websliders_{d}"  # the component's own state: the code the browser last sent
+
+
+def take_code() -> None:
+    """A slider was released: keep the browser's code (other lessons start from it)."""
+    for key, value in zip(keys, st.session_state[state]["z"]):
+        st.session_state[key] = float(value)
+
+
+def resend() -> None:
+    """The browser lacks this model's layers (a new tab of this session): send them again."""
+    st.session_state.pop("websliders_sent", None)
 
 
 @ui.fragment
 def sliders() -> None:
-    """Only this part reruns when a slider moves: decode one code and redraw.
-
-    The picture is sent before the sliders are (they already hold their new values), and the
-    sliders fill a few tall columns rather than a row of columns per pair: each
-    layout block is one more message between the move and the new digit on screen.
-    """
-    left, right = st.columns([3, 2])
+    """The sliders and dec(z), both in the browser: `web/sliders.js` runs the decoder's layers
+    on every step of a drag; the server sees the code only when a slider is released."""
     z = np.array([st.session_state[key] for key in keys], dtype=np.float32)
-    with right:
-        ui.image(decode(model, z), choice, scale=10, caption=f"dec(z) — {choice.label}")
-        frame = pd.DataFrame({"dimension": [f"z{j}" for j in range(d)], "value": z})
-        st.vega_lite_chart(frame, code_chart_spec(), width="stretch")
-        st.caption(f"‖z‖ = {np.linalg.norm(z):.2f}; a draw from N(0, I) has ‖z‖ ≈ "
-                   f"√{d} = {np.sqrt(d):.2f}.")
-    with left:
-        columns = st.columns(4 if d > 10 else 2)
-        per_column = -(-d // len(columns))  # z0..z4 down the first column, z5..z9 the next
-        for j, key in enumerate(keys):
-            columns[j // per_column].slider(f"z{j}", -LIMIT, LIMIT, step=0.1, key=key,
-                                            format="%.1f")
+    sent = st.session_state.setdefault("websliders_sent", set())
+    websliders.sliders(spec, z, version=st.session_state.setdefault("sliders_version", 0),
+                       key=state, cmap=choice.cmap, caption=f"dec(z) — {choice.label}",
+                       limit=LIMIT, on_change=take_code, on_missing=resend,
+                       send_spec=spec["key"] not in sent)
+    sent.add(spec["key"])
 
 
 sliders()
@@ -139,5 +130,5 @@ ui.try_this([
     "Click Random draw ten times with the VAE, then with the autoencoder of the same size: "
     "which gives more digits you can name?",
 ])
-ui.show_code(decode, prototypes)
+ui.show_code(decode, websliders.decoder_spec, prototypes)
 ui.next_lesson(PAGE)

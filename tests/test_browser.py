@@ -9,13 +9,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from common import CHROMIUM, browser, server, wait_idle  # noqa: E402
 
-from core import ui  # noqa: E402
+from core import ui, websliders, zoo  # noqa: E402
+from core.images import to_pixels  # noqa: E402
+from core.latent import decode  # noqa: E402
 
 pytest.importorskip("playwright")
 if not Path(CHROMIUM).exists():
@@ -67,16 +70,59 @@ def test_every_page_loads_without_an_exception_and_shows_its_pictures(site, name
     page.close()
 
 
-def test_a_slider_changes_the_decoded_digit(site):
+DIGIT = "[data-testid=ll-digit]"  # the canvas `core/web/sliders.js` draws dec(z) on
+SLIDER = ".ll-slider input[type=range]"
+
+
+def draws(page) -> int:
+    """How many times the sliders' canvas has been drawn."""
+    return int(page.locator(DIGIT).get_attribute("data-draws") or 0)
+
+
+def test_a_slider_decodes_in_the_browser_what_pytorch_decodes(site):
     page = open_page(site, "Latent_sliders?family=vae&latent=2")
-    before = page.locator(IMAGE).first.get_attribute("src")
-    page.locator("[data-testid=stSlider] input[type=range]").first.focus()
-    for _ in range(5):
+    before = draws(page)
+    page.locator(SLIDER).first.focus()
+    for _ in range(5):  # z0: 0.0 -> 0.5
         page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"""() => document.querySelector('{IMAGE}').src !== {before!r}""",
-                           timeout=20_000)
+    page.wait_for_function(f"() => Number(document.querySelector('{DIGIT}').dataset.draws)"
+                           f" >= {before + 5}")
+    rgb = np.array(page.evaluate(f"""() => Array.from(document.querySelector('{DIGIT}')
+        .getContext('2d').getImageData(0, 0, 28, 28).data)"""), dtype=np.int16)
+    expected = to_pixels(decode(zoo.load_model("vae", 2), [0.5, 0.0])[0, 0], scale=1,
+                         cmap="viridis")
+    # float32 in the browser and in PyTorch round a few pixels to neighbouring colours
+    difference = np.abs(rgb.reshape(28, 28, 4)[..., :3] - expected)
+    assert difference.max() <= 8 and (difference > 0).mean() < 0.05
+    # the code reached the server: leave the lesson and come back, the slider is still there
+    wait_idle(page)
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="Neuron progression").click()
+    wait_idle(page)
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="Latent sliders").click()
+    wait_idle(page)
+    assert page.locator(SLIDER).first.input_value() == "0.5"
     assert page.locator(EXCEPTION).count() == 0
     page.close()
+
+
+@pytest.mark.parametrize("name", ["vae-z2-b1", "vae-z10-b1", "vae-z20-b1", "ae-z20"])
+def test_the_browser_decoder_matches_pytorch_for_every_backbone(site, name):
+    """`web/sliders.js` runs `decoder_spec`'s layers: for each backbone of the zoo (a hidden
+    layer or none, 2 or 3 levels, refining convolutions), it must give what `model.decode` gives."""
+    family, latent, *rest = name.split("-")
+    beta = float(rest[0][1:]) if rest else 1.0
+    model = zoo.load_model(family, int(latent[1:]), beta)
+    z = np.random.default_rng(0).standard_normal((3, model.latent_dim)).astype(np.float32)
+    page = site[1].new_page()
+    x_js = np.array(page.evaluate("""async ([source, spec, codes]) => {
+        const m = await import("data:text/javascript;charset=utf-8," + encodeURIComponent(source));
+        const layers = m.unpack(spec);
+        return codes.map((z) => Array.from(m.decode(layers, z)));
+    }""", [(ROOT / "core" / "web" / "sliders.js").read_text(), websliders.decoder_spec(model),
+           z.tolist()]))
+    page.close()
+    np.testing.assert_allclose(x_js.reshape(3, 28, 28), decode(model, z)[:, 0].numpy(),
+                               atol=1e-4)
 
 
 def test_the_picked_model_survives_a_page_switch(site):
@@ -194,29 +240,30 @@ def test_a_tiny_training_run_shows_its_progress(site):
 
 
 
-def test_a_mouse_drag_sends_one_move_on_release(site):
-    """What the concurrency bench's pace rests on: a slider reruns the page when it is released,
-    not for every position it passes while dragged."""
+def test_a_drag_redraws_the_digit_at_every_step_and_sends_one_move_on_release(site):
+    """The sliders decode in the browser while dragged; the server hears of the code once, on
+    release (what the concurrency bench's pace rests on)."""
     base, b = site
     page = b.new_page(viewport={"width": 1400, "height": 1000})
     sent: list[int] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(1)))
     page.goto(f"{base}/Latent_sliders?family=vae&latent=2")
     wait_idle(page)
-    thumb = page.locator("[data-testid=stSlider] input[type=range]").first.locator("xpath=../..")
-    box = thumb.bounding_box()
+    box = page.locator(SLIDER).first.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
-    before = len(sent)
+    before, drawn = len(sent), draws(page)
     for step in range(1, 21):
         page.mouse.move(x + 4 * step, y)
         page.wait_for_timeout(30)
     assert len(sent) == before  # twenty positions passed, nothing sent yet
+    assert draws(page) >= drawn + 10  # but the digit followed the drag
     page.mouse.up()
     page.wait_for_timeout(1000)
     assert len(sent) == before + 1
     page.close()
+
 
 def test_the_warm_start_runs_every_page_before_it_serves(site, tmp_path):
     """`streamlit run serve.py`: every page ran once, without an exception, before the server
@@ -229,10 +276,10 @@ def test_the_warm_start_runs_every_page_before_it_serves(site, tmp_path):
         page = b.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{base}/Latent_sliders?family=vae&latent=2")
         wait_idle(page)
-        before = page.locator(IMAGE).first.get_attribute("src")
-        page.locator("[data-testid=stSlider] input[type=range]").first.focus()
+        before = draws(page)
+        page.locator(SLIDER).first.focus()
         page.keyboard.press("ArrowRight")
-        page.wait_for_function(f"() => document.querySelector('{IMAGE}').src !== {before!r}",
-                               timeout=20_000)
+        page.wait_for_function(f"() => Number(document.querySelector('{DIGIT}').dataset.draws)"
+                               f" > {before}", timeout=20_000)
         assert page.locator(EXCEPTION).count() == 0
         page.close()

@@ -4,6 +4,7 @@ AppTest runs the app as a multipage app from Home.py and switches pages, as the 
 The timeout is raised: the default 3 s is too short once torch loads.
 """
 
+import json
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,8 @@ def test_page_renders_for_every_model_in_the_zoo(page):
             assert not at.error, (where, [e.value for e in at.error])
             assert at.title, where
             if page not in NO_PICTURES_UNTIL_USED:  # a section may show a table instead
-                assert at.image or at.get("vega_lite_chart") or (key and at.dataframe), where
+                assert (at.image or at.get("vega_lite_chart") or at.get("bidi_component")
+                        or (key and at.dataframe)), where
         if key is not None:
             at.session_state[key] = ui.SECTIONS[key][0]  # the next model starts on the first
 
@@ -91,7 +93,7 @@ def test_a_shared_link_opens_its_model_read_only_and_it_survives_a_page_switch()
     assert any("Fixed by your instructor" in i.value for i in at.sidebar.info)
     at.switch_page("pages/4_Latent_sliders.py").run()
     assert at.session_state["choice"] == Choice("ae", 2, 0.0, "grey")
-    assert len(at.slider) == 2 and not at.exception
+    assert sliders_data(at)["d"] == 2 and not at.exception
 
 
 def test_the_picker_changes_the_model_for_every_page():
@@ -100,12 +102,12 @@ def test_the_picker_changes_the_model_for_every_page():
     at.sidebar.selectbox(key="_pick_latent").set_value(3).run()
     assert at.session_state["choice"] == Choice("ae", 3, 0.0)
     at.switch_page("pages/4_Latent_sliders.py").run()
-    assert len(at.slider) == 3
+    assert sliders_data(at)["d"] == 3
     at.sidebar.radio(key="_pick_family").set_value("vae").run()
     at.sidebar.selectbox(key="_pick_latent").set_value(2).run()
     at.sidebar.selectbox(key="_pick_beta").set_value(4.0).run()
     assert at.session_state["choice"] == Choice("vae", 2, 4.0)
-    assert len(at.slider) == 2 and not at.exception
+    assert sliders_data(at)["d"] == 2 and not at.exception
 
 
 @pytest.mark.parametrize("query", [{"family": "gan", "latent": "999", "beta": "<b>x</b>"},
@@ -118,14 +120,24 @@ def test_bad_links_are_ignored_with_a_notice(query):
     assert not at.exception
 
 
-def test_the_sliders_decode_what_they_show():
+def sliders_data(at: AppTest) -> dict:
+    """What Latent sliders sends its browser component (`core.websliders.sliders`)."""
+    return json.loads(at.get("bidi_component")[0].proto.json)
+
+
+def test_the_sliders_get_the_decoder_once_and_move_only_when_told():
     at = app({"family": "vae", "latent": "2"}).run()
     at.switch_page("pages/4_Latent_sliders.py").run()
-    before = at.image[0].proto.imgs[0].url
-    at.slider(key="slider_2_0").set_value(2.5).run()
-    assert at.image[0].proto.imgs[0].url != before
+    first = sliders_data(at)
+    assert first["z"] == [0.0, 0.0] and first["d"] == 2 and len(first["lut"]) == 256 * 3
+    assert first["spec"]["layers"][-1] == {"op": "sigmoid"}
+    at.button[1].click().run()  # "Random draw": the browser must move its sliders
+    drawn = sliders_data(at)
+    assert drawn["spec"] is None  # the browser keeps the layers it was sent
+    assert drawn["version"] > first["version"] and drawn["z"] != [0.0, 0.0]
     at.button[0].click().run()  # "Zeros (reset)"
-    assert at.slider(key="slider_2_0").value == 0.0
+    assert sliders_data(at)["z"] == [0.0, 0.0]
+    assert at.session_state["slider_2_0"] == 0.0
 
 
 def test_lessons_without_mnist_say_what_to_do_and_the_sliders_still_work(monkeypatch, tmp_path):
@@ -145,7 +157,7 @@ def test_lessons_without_mnist_say_what_to_do_and_the_sliders_still_work(monkeyp
         at.switch_page("pages/1_Reconstruction.py").run()
         assert any(data.DATA_ENV in w.value for w in at.warning) and not at.exception
         at.switch_page("pages/4_Latent_sliders.py").run()
-        assert not at.exception and at.image and len(at.slider) == 10
+        assert not at.exception and sliders_data(at)["d"] == 10
         at.switch_page("pages/10_Draw_your_digit.py").run()  # drawing needs no data
         assert not at.exception and not at.warning and at.title
         at.radio(key="draw_source").set_value("Take a test digit").run()
@@ -168,8 +180,7 @@ def test_a_prototype_travels_to_the_sliders():
     at.selectbox(key="proto_digit").set_value(7).run()
     next(b for b in at.button if "Latent sliders" in b.label).click().run()
     assert not at.exception
-    values = [at.slider(key=f"slider_2_{j}").value for j in range(2)]
-    assert any(v != 0.0 for v in values)  # loaded the 7's prototype, not the zeros
+    assert any(v != 0.0 for v in sliders_data(at)["z"])  # the 7's prototype, not the zeros
     assert any("prototype of 7" in t.value for t in at.toast)
 
 
