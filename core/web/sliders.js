@@ -2,16 +2,19 @@
 // JavaScript, so a slider redraws the digit while it is dragged, with no round trip to the
 // server. `core/websliders.py` sends the layers (`decoder_spec`) and reads the code back.
 
+const HALF = new Float32Array(65536);  // every float16 bit pattern's value, filled once
+for (let h = 0; h < 65536; h++) {
+  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  HALF[h] = e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity)
+                    : s * (1 + m / 1024) * 2 ** (e - 15);
+}
+
 /** Float32Array from base64 little-endian float16 (how `decoder_spec` packs weights). */
 export function halfs(base64) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const h = new Uint16Array(bytes.buffer);
-  const out = new Float32Array(h.length);
-  for (let i = 0; i < h.length; i++) {
-    const s = h[i] & 0x8000 ? -1 : 1, e = (h[i] >> 10) & 0x1f, m = h[i] & 0x3ff;
-    out[i] = e === 0 ? s * m * 2 ** -24 : e === 31 ? (m ? NaN : s * Infinity)
-                     : s * (1 + m / 1024) * 2 ** (e - 15);
-  }
+  const text = atob(base64), bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  const h = new Uint16Array(bytes.buffer), out = new Float32Array(h.length);
+  for (let i = 0; i < h.length; i++) out[i] = HALF[h[i]];
   return out;
 }
 
@@ -30,38 +33,39 @@ function linear(x, l) {  // x (in,) -> (out,); w (out, in) as nn.Linear stores i
   return y;
 }
 
+// A convolution loops over one weight at a time and sweeps the rows it touches, so the
+// innermost loop has no bounds tests.
 function conv(x, l, side) {  // (cin, side, side) -> (cout, side, side); stride 1, "same" padding
-  const { cin, cout, k, pad } = l, y = new Float32Array(cout * side * side);
+  const { cin, cout, k, pad, w } = l, n = side * side, y = new Float32Array(cout * n);
   for (let co = 0; co < cout; co++) {
-    for (let oy = 0; oy < side; oy++) for (let ox = 0; ox < side; ox++) {
-      let s = l.b[co];
-      for (let ci = 0; ci < cin; ci++) for (let ky = 0; ky < k; ky++) {
-        const iy = oy - pad + ky;
-        if (iy < 0 || iy >= side) continue;
-        for (let kx = 0; kx < k; kx++) {
-          const ix = ox - pad + kx;
-          if (ix >= 0 && ix < side) s += l.w[((co * cin + ci) * k + ky) * k + kx] * x[(ci * side + iy) * side + ix];
-        }
+    y.fill(l.b[co], co * n, (co + 1) * n);
+    for (let ci = 0; ci < cin; ci++) for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
+      const wv = w[((co * cin + ci) * k + ky) * k + kx], dy = ky - pad, dx = kx - pad;
+      const x0 = Math.max(0, -dx), x1 = Math.min(side, side - dx);
+      for (let oy = Math.max(0, -dy); oy < Math.min(side, side - dy); oy++) {
+        const yo = co * n + oy * side, xi = ci * n + (oy + dy) * side + dx;
+        for (let ox = x0; ox < x1; ox++) y[yo + ox] += wv * x[xi + ox];
       }
-      y[(co * side + oy) * side + ox] = s;
     }
   }
   return y;
 }
 
 function convTranspose(x, l, side) {  // (cin, side, side) -> (cout, out, out); w (cin, cout, k, k)
-  const { cin, cout, k, stride, pad } = l, out = (side - 1) * stride - 2 * pad + k;
-  const y = new Float32Array(cout * out * out);
-  for (let co = 0; co < cout; co++) y.fill(l.b[co], co * out * out, (co + 1) * out * out);
+  const { cin, cout, k, stride, pad, w } = l, out = (side - 1) * stride - 2 * pad + k;
+  const m = out * out, y = new Float32Array(cout * m);
+  for (let co = 0; co < cout; co++) y.fill(l.b[co], co * m, (co + 1) * m);
+  // One input at a time: after a ReLU most inputs are zero and add nothing.
   for (let ci = 0; ci < cin; ci++) for (let iy = 0; iy < side; iy++) for (let ix = 0; ix < side; ix++) {
     const v = x[(ci * side + iy) * side + ix];
-    if (v === 0) continue;  // after a ReLU most inputs are zero
+    if (v === 0) continue;
     for (let co = 0; co < cout; co++) for (let ky = 0; ky < k; ky++) {
       const oy = iy * stride - pad + ky;
       if (oy < 0 || oy >= out) continue;
+      const wi = ((ci * cout + co) * k + ky) * k, yo = co * m + oy * out;
       for (let kx = 0; kx < k; kx++) {
         const ox = ix * stride - pad + kx;
-        if (ox >= 0 && ox < out) y[(co * out + oy) * out + ox] += v * l.w[((ci * cout + co) * k + ky) * k + kx];
+        if (ox >= 0 && ox < out) y[yo + ox] += v * w[wi + kx];
       }
     }
   }
