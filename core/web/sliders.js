@@ -92,17 +92,19 @@ const models = new Map();  // model key -> unpacked layers; the page sends each 
 function build(root, d, limit) {
   root.innerHTML = `
     <div class="ll-grid">
-      <div class="ll-sliders" style="grid-template-columns: repeat(${d > 10 ? 4 : 2}, 1fr)"></div>
+      <div class="ll-sliders"></div>
       <figure class="ll-picture">
         <canvas width="28" height="28" data-testid="ll-digit"></canvas>
         <figcaption class="ll-caption"></figcaption>
+        <figcaption class="ll-title">The current code z: one bar per dimension, ±${limit} at
+          the top and bottom edges</figcaption>
         <div class="ll-bars" role="img" aria-label="bar chart of the code z"></div>
         <figcaption class="ll-norm"></figcaption>
       </figure>
     </div>`;
   const column = root.querySelector(".ll-sliders"), bars = root.querySelector(".ll-bars");
-  const perColumn = Math.ceil(d / (d > 10 ? 4 : 2));
-  for (let c = 0; c < (d > 10 ? 4 : 2); c++) column.appendChild(document.createElement("div"));
+  const perColumn = Math.ceil(d / 2);  // z0..z4 down the first column, z5..z9 the next
+  for (let c = 0; c < 2; c++) column.appendChild(document.createElement("div"));
   for (let j = 0; j < d; j++) {
     const row = document.createElement("label");
     row.className = "ll-slider";
@@ -111,7 +113,8 @@ function build(root, d, limit) {
     column.children[Math.floor(j / perColumn)].appendChild(row);
     const bar = document.createElement("div");
     bar.className = "ll-bar";
-    bar.innerHTML = `<span class="ll-fill"></span><span class="ll-tick">z${j}</span>`;
+    const tick = d <= 10 || j % 5 === 0 ? `z${j}` : "";  // twenty labels would overlap
+    bar.innerHTML = `<span class="ll-fill"></span><span class="ll-tick">${tick}</span>`;
     bars.appendChild(bar);
   }
 }
