@@ -95,7 +95,7 @@ def sliders(spec: dict[str, Any], z: np.ndarray, *, version: int, key: str, cmap
     """
     lut = _lookup_table(cmap).reshape(-1).tolist()
     data = {"key": spec["key"], "d": spec["latent_dim"], "limit": limit, "version": version,
-            "z": [round(float(v), 1) for v in z], "lut": lut, "caption": caption,
+            "z": [round(float(v), 1) for v in z], "lut": lut, "cmap": cmap, "caption": caption,
             "spec": spec if send_spec else None}
     return _component()(key=key, data=data, default={"z": [float(v) for v in z]},
                         on_z_change=on_change,

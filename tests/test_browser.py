@@ -101,6 +101,12 @@ def test_a_slider_decodes_in_the_browser_what_pytorch_decodes(site):
     page.locator("[data-testid=stSidebarNav] a").filter(has_text="Latent sliders").click()
     wait_idle(page)
     assert page.locator(SLIDER).first.input_value() == "0.5"
+    # another colour map redraws the same code
+    page.locator("[data-testid=stSidebar] label").filter(has_text="grey").click()
+    page.wait_for_function(f"""() => {{
+        const d = document.querySelector('{DIGIT}').getContext('2d')
+            .getImageData(0, 0, 28, 28).data;
+        return d.every((v, i) => i % 4 === 3 || v === d[i - i % 4]); }}""")
     assert page.locator(EXCEPTION).count() == 0
     page.close()
 

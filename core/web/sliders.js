@@ -121,7 +121,7 @@ function build(root, d, limit) {
 
 export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
-  const { key, d, limit, version, z, lut, caption } = data;
+  const { key, d, limit, version, z, lut, cmap, caption } = data;
   let root = parentElement.querySelector(".ll-root");
   if (!root || root.dataset.d !== String(d)) {
     root?.remove();
@@ -161,7 +161,7 @@ export default function (component) {
     root.querySelector(".ll-norm").textContent =
       `‖z‖ = ${norm.toFixed(2)}; a draw from N(0, I) has ‖z‖ ≈ √${d} = ${Math.sqrt(d).toFixed(2)}.`;
     canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
-    canvas.dataset.model = key;
+    root.dataset.drawn = [key, cmap, ...code].join(",");
   };
   // The server moves the sliders only when it sends a new version (a button, a prototype, a
   // code from another lesson); otherwise a rerun must not undo what the student dragged.
@@ -174,5 +174,8 @@ export default function (component) {
     input.oninput = draw;  // every step of a drag, decoded here
     input.onchange = () => setStateValue("z", inputs.map((i) => Number(i.value)));  // on release
   });
-  draw();
+  // The rerun that follows a release finds the digit drawn already: do not decode it again.
+  if (root.dataset.drawn !== [key, cmap, ...inputs.map((input) => Number(input.value))].join(",")) {
+    draw();
+  }
 }
