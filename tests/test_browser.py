@@ -180,16 +180,41 @@ def test_the_share_link_and_the_code_appear_when_their_expanders_open(site):
     page.close()
 
 
+def click_chart(page, chart, x: float, y: float) -> None:
+    """Click a chart at (x, y), given as fractions of its box."""
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * x, box["y"] + box["height"] * y)
+
+
 def test_clicking_the_manifold_scatter_decodes_the_picked_code(site):
     page = open_page(site, "Latent_manifold?family=vae&latent=2")
     assert page.locator(IMAGE).count() == 0 and "No points picked yet" in page.inner_text("body")
-    scatter = page.locator(CHART).nth(1)
-    scatter.scroll_into_view_if_needed()
-    box = scatter.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5)
+    click_chart(page, page.locator(CHART).nth(1), 0.45, 0.5)
     page.wait_for_selector(IMAGE, timeout=20_000)
     wait_idle(page)
     assert "Decoded at" in page.inner_text("body")
+    assert page.locator(EXCEPTION).count() == 0
+    page.close()
+
+
+@pytest.mark.parametrize("method", ["PCA", "UMAP"])
+def test_clicking_the_embedding_decodes_the_nearest_codes(site, method):
+    page = open_page(site, "Embeddings?family=vae&latent=10&beta=1")
+    if method != "PCA":
+        page.locator("[data-testid=stRadio] label").filter(has_text=method).click()
+        page.wait_for_function("() => document.body.innerText.includes('Recompute with other')",
+                               timeout=20_000)  # the expander only t-SNE and UMAP have
+        wait_idle(page)
+    assert page.locator(IMAGE).count() == 0 and "Click a point on the map" in page.inner_text("body")
+    click_chart(page, page.locator(CHART).first, 0.5, 0.5)
+    page.wait_for_function("() => document.body.innerText.includes('nearest the last point')",
+                           timeout=20_000)
+    wait_idle(page)
+    # the strip of the eight nearest codes, and for PCA the exact clicked point decoded too
+    assert page.locator(IMAGE).count() == (2 if method == "PCA" else 1)
+    assert ("PCA can be inverted" in page.inner_text("body")) == (method == "PCA")
+    assert page.get_by_role("button", name="Use the first of them in Latent sliders").count() == 1
     assert page.locator(EXCEPTION).count() == 0
     page.close()
 
