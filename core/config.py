@@ -19,6 +19,7 @@ class TrainConfig:
     seed: int = 0                    # weights, shuffling and sampling all follow from it
     train_subset: int | None = None  # train on the first N images of a seeded shuffle; None: all
     kl_warmup_steps: int = 0         # raise the KL weight from 0 to beta over this many steps
+    output_bias_from_data: bool = False  # decoder's output bias starts at the data's log-odds
     backbone: Backbone = field(default_factory=Backbone)
 
     def __post_init__(self) -> None:

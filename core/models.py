@@ -92,10 +92,12 @@ class Decoder(nn.Module):
     def __init__(self, latent_dim: int, backbone: Backbone) -> None:
         super().__init__()
         channels, side = backbone.channels, backbone.side
-        to_map: list[nn.Module] = [nn.Linear(latent_dim, channels[-1] * side * side)]
-        if backbone.hidden:
-            to_map = [nn.Linear(latent_dim, backbone.hidden), nn.ReLU(),
-                      nn.Linear(backbone.hidden, channels[-1] * side * side)]
+        # Built only when used: a layer built and dropped would still draw its initial weights
+        # from the seeded generator and change every layer initialised after it.
+        to_map: list[nn.Module] = (
+            [nn.Linear(latent_dim, backbone.hidden), nn.ReLU(),
+             nn.Linear(backbone.hidden, channels[-1] * side * side)] if backbone.hidden
+            else [nn.Linear(latent_dim, channels[-1] * side * side)])
         self.fc = nn.Sequential(*to_map, nn.ReLU(), nn.Unflatten(1, (channels[-1], side, side)),
                                 *_refine(channels[-1], backbone.refine))
         layers: list[nn.Module] = []

@@ -97,6 +97,20 @@ def new_model(config: TrainConfig) -> Autoencoder:
     return build_model(config.kind, config.latent_dim, config.backbone)
 
 
+@torch.no_grad()
+def init_output_bias(model: Autoencoder, x: Tensor) -> None:
+    """Set the decoder's last bias to the log-odds of the mean pixel of images x (N, 1, 28, 28).
+
+    A fresh decoder draws every pixel near 0.5 while MNIST is mostly black, and short runs spent
+    their first steps on that: Train your own's defaults (3 epochs of 10,000 digits) stalled
+    with a decoder that barely used z on most seeds, ending at 138-193 nats over seeds 0-3, and
+    at 125-131 when started here ("initialise the final layer's bias well", as Karpathy's
+    "A Recipe for Training Neural Networks" puts it).
+    """
+    mean = x.float().mean().clamp(1e-4, 1 - 1e-4)
+    model.decoder.deconvs[-1].bias.fill_(torch.logit(mean).item())
+
+
 def kl_weight(config: TrainConfig, step: int) -> float:
     """beta, ramped up linearly from 0 over the first kl_warmup_steps optimiser steps.
 
@@ -124,6 +138,8 @@ def fit(model: Autoencoder, x_train: Tensor, config: TrainConfig, *, device: tor
     torch.manual_seed(config.seed)
     model.to(device).train()
     x_train = x_train[shuffled_subset(len(x_train), config.train_subset, config.seed)].to(device)
+    if config.output_bias_from_data:
+        init_output_bias(model, x_train)
     batches = math.ceil(len(x_train) / config.batch_size)
     total_steps = batches * config.epochs
     # The fused kernel saves a few launches a step on a GPU; the CPU takes the default path.

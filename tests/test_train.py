@@ -107,3 +107,28 @@ def test_kl_warmup_ramps_beta_up_linearly():
     assert [kl_weight(config, s) for s in (0, 5, 10, 20)] == [0.0, 1.0, 2.0, 2.0]
     assert kl_weight(TrainConfig(kind="vae", beta=2.0), 0) == 2.0
     assert TrainConfig(kind="ae", kl_warmup_steps=10).kl_warmup_steps == 0
+
+
+def test_the_output_bias_starts_at_the_datas_log_odds():
+    from core.train import init_output_bias
+
+    x = synthetic_digits(64)
+    model = new_model(tiny_config())
+    before = evaluate(model, x, 1.0)["recon"]
+    init_output_bias(model, x)
+    bias = model.decoder.deconvs[-1].bias
+    assert torch.allclose(torch.sigmoid(bias), x.mean().expand_as(bias), atol=1e-5)
+    assert evaluate(model, x, 1.0)["recon"] < before  # the fresh decoder's grey guess costs more
+
+
+def test_fit_starts_the_output_bias_only_when_the_config_asks(monkeypatch):
+    import core.train
+    from core.own import make_config
+
+    calls = []
+    monkeypatch.setattr(core.train, "init_output_bias", lambda model, x: calls.append(len(x)))
+    for asked in (False, True):
+        fit(new_model(tiny_config()), synthetic_digits(32), tiny_config(output_bias_from_data=asked),
+            device=CPU)
+    assert calls == [32]
+    assert make_config("vae", 10, 1.0, epochs=3, subset=10_000, batch_size=64).output_bias_from_data
