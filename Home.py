@@ -1,16 +1,14 @@
 """Latent Lab: learn how autoencoders and variational autoencoders work, on real trained models."""
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
-from core import ui, zoo
-from core.checkpoint import WeightsError
-from core.data import MnistError, load_mnist
+from core import zoo
+from core.app import charts, course, layout, selection
+from core.claims import a_digit
 from core.images import seeded_indices
-from core.latent import reconstruct
+from core.lessons.reconstruction import Rebuilt, rebuild
 
-choice = ui.page("Latent Lab", "🧪")
+ref = layout.page("Latent Lab", "🧪")
 
 st.title("🧪 Latent Lab")
 st.markdown(
@@ -29,49 +27,39 @@ st.subheader("A first taste: the same digits, rebuilt through a 10-number code")
 
 
 @st.cache_data(show_spinner="Reconstructing…")
-def first_taste(seed: int = 7, n: int = 8):
-    """Originals and reconstructions by the autoencoder and the VAE at latent size 10."""
-    x_test, labels = load_mnist("test")
+def first_taste(seed: int = 7, n: int = 8) -> tuple[Rebuilt, list[int]]:
+    """Eight test digits rebuilt from their mean codes by the zoo's autoencoder and VAE at
+    latent size 10, and their labels."""
+    x_test, labels = selection.test_set()
     index = seeded_indices(len(x_test), n, seed)
-    x = x_test[index]
-    rows = {"Original": (x, None)}
-    for label, kind in (("Autoencoder", "ae"), ("VAE (β = 1)", "vae")):
-        rows[label] = reconstruct(zoo.load_model(kind, 10), x)
-    return rows, labels[index].tolist()
+    models = {"Autoencoder": zoo.load_model("ae", 10), "VAE (β = 1)": zoo.load_model("vae", 10)}
+    return rebuild(models, x_test[index]), labels[index].tolist()
 
 
-try:
-    rows, labels = first_taste()
-except MnistError as error:
-    st.warning(f"The MNIST digits are not available, so this preview is off. {error}")
-except WeightsError as error:
-    st.warning(f"A pretrained model could not be loaded: {error}")
-else:
-    for label, (images, bce) in rows.items():
-        caption = label if bce is None else f"{label} — mean BCE {bce.mean():.1f} nats per image"
-        ui.image(images, choice, scale=4, pad=2, caption=caption)
-    errors = pd.DataFrame([{"test digit": f"{i + 1}: a {digit}", "model": label,
-                            "BCE (nats)": float(value)}
-                           for label, (_, bce) in rows.items() if bce is not None
-                           for i, (digit, value) in enumerate(zip(labels, bce.tolist()))])
-    st.altair_chart(alt.Chart(errors).mark_bar().encode(
-        x=alt.X("test digit:N", sort=None, axis=alt.Axis(labelAngle=0), title=None),
-        xOffset="model:N", y=alt.Y("BCE (nats):Q"),
-        color=alt.Color("model:N", legend=alt.Legend(orient="right", title=None)),
-        tooltip=["test digit", "model", alt.Tooltip("BCE (nats):Q", format=".1f")],
-    ).properties(height=200, title="Reconstruction error of each digit (lower is closer)"),
-        width="stretch")
+with layout.part("the first taste"):
+    rebuilt, digits = first_taste()
+    charts.image(rebuilt.x, scale=4, caption="Original")
+    for name, x_hat in rebuilt.x_hat.items():
+        charts.image(x_hat, scale=4, caption=f"{name} — mean BCE {rebuilt.bce[name].mean():.1f} "
+                     "nats per image")
+    st.altair_chart(charts.bce_bars(rebuilt.bce, [f"{i + 1}: {a_digit(d)}" for i, d in
+                                                  enumerate(digits)],
+                                    title="Reconstruction error of each digit (lower is closer)",
+                                    height=200), width="stretch")
     st.caption("BCE is the reconstruction error the models were trained to reduce, one pair of "
-               "bars per digit above. Which model copies better, digit by digit? The first "
-               "lesson explains why.")
+               "bars per digit above, both decoding the mean code. Which model copies better, "
+               "digit by digit? The first lesson measures it on every test digit.")
 
 st.subheader("The lessons")
 st.markdown("Follow them in order; each one ends with a link to the next.")
 columns = st.columns(2)
-for i, (path, title, icon, blurb) in enumerate(ui.LESSONS):
+for i, (path, title, icon, blurb) in enumerate(course.LESSONS):
     with columns[i % 2].container(border=True):
         st.page_link(path, label=f"**{i + 1}. {title}**", icon=icon)
         st.caption(blurb)
+
+st.page_link(course.GLOSSARY.path, label="The glossary: every term the lessons use",
+             icon=course.GLOSSARY.icon)
 
 st.subheader("Choosing a model, and sharing it with a class")
 st.markdown(
@@ -89,11 +77,15 @@ ignored with a short notice.
 
 with st.expander("The pretrained models, measured on the 10,000 test digits"):
     st.markdown(
-        "−ELBO is the VAE's loss in nats per image (lower is better); *confident* is the share "
-        "of 10,000 random codes that a digit classifier recognises with ≥ 90 % confidence once "
-        "decoded."
+        f"{zoo.PROTOCOL} *Moved, last 5* is how far the test figure changed over the last five "
+        "epochs (nats): how close to convergence a model stopped. −ELBO is the VAE's loss in "
+        "nats per image (lower is better) and −log p(x) a tighter estimate of the same quantity "
+        "(1,000 test digits, 200 importance samples each): their difference is how loose the "
+        "bound is. *Recon, mean code* is the reconstruction error decoding μ(x), the figure that "
+        "compares an autoencoder with a VAE. All figures are on grey MNIST, whose floor is "
+        "45.5 nats (the *BCE floor* of the glossary), so they are not comparable with binarised-MNIST papers. "
+        "*Confident*: the share of 10,000 random codes that the digit classifier recognises with "
+        "≥ 90 % confidence once decoded."
     )
-    try:
+    with layout.part("the zoo table"):
         st.markdown(zoo.table(zoo.available()))
-    except WeightsError as error:
-        st.warning(str(error))

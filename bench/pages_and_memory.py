@@ -27,9 +27,9 @@ from pathlib import Path
 from common import Runs, browser, memory_mb, server, tree_rss_mb, wait_idle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from core import ui  # noqa: E402
+from core.app import course  # noqa: E402
 
-PAGES = ui.page_urls()
+PAGES = course.page_urls()
 
 
 def open_time(b, url: str) -> float:
@@ -53,7 +53,7 @@ def switch_time(b, base: str, name: str) -> float:
     runs = Runs(page)
     page.goto(f"{base}/{PAGES[PAGES.index(name) - 1]}")
     runs.wait(page, after=0)
-    title = next((t for path, t, *_ in ui.LESSONS if name and Path(path).stem.endswith(name)),
+    title = next((t for path, t, *_ in course.LESSONS if name and Path(path).stem.endswith(name)),
                  "Latent Lab")
     link = page.locator("[data-testid=stSidebarNav] a").filter(
         has_text=name.replace("_", " ") if name else "Home")

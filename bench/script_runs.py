@@ -18,13 +18,13 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from core import ui  # noqa: E402
+from core.app import course  # noqa: E402
 
 
 def main() -> None:
     at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=300).run()
     out = {}
-    for path in ["Home.py", *[path for path, *_ in ui.LESSONS]]:
+    for path in ["Home.py", *[path for path, *_ in course.LESSONS]]:
         if path != "Home.py":
             at.switch_page(path).run()
         times = []

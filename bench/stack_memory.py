@@ -29,8 +29,8 @@ def imports() -> dict[str, int]:
     import altair, pandas, streamlit  # noqa: F401, E401
     out["+ streamlit, altair, pandas"] = status_mb("VmRSS")
     sys.path.insert(0, str(ROOT))
-    import core.ui  # noqa: F401
-    out["+ core.ui"] = status_mb("VmRSS")
+    import core.app.layout  # noqa: F401
+    out["+ core.app"] = status_mb("VmRSS")
     import sklearn.decomposition, sklearn.manifold  # noqa: F401, E401
     out["+ scikit-learn"] = status_mb("VmRSS")
     from core import zoo

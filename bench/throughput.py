@@ -61,15 +61,13 @@ def lesson_defaults(device: torch.device, x_test: torch.Tensor) -> dict[str, flo
     from core.train import shuffled_subset
 
     config = own.make_config("vae", 10, 1.0, epochs=3, subset=10_000, batch_size=64)
-    per_image = own.seconds_per_image(config, device)
-    estimate = per_image * (own.images_trained(config)
-                            + (config.epochs * own.EVAL_IMAGES + 10_000) / 3)  # as the page
     x_train, _ = load_mnist_subset("train", shuffled_subset(60_000, 10_000, 0).numpy())
+    estimate = own.estimate_seconds(config, *own.timings(config, device, x_test))  # as the page
     job = own.TrainingJob(config, device)
     job.start(x_train, x_test, x_test[:8])
     job.join()
     return {"estimate_s": round(estimate, 1), "seconds": round(job.seconds, 1),
-            "test_neg_elbo": job.result.card["test"]["neg_elbo"]}
+            "test_neg_elbo": round(job.result.card.test.neg_elbo, 2)}
 
 
 if __name__ == "__main__":

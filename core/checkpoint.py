@@ -8,9 +8,7 @@ the rounding is part of the model the card describes.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
-from typing import Any
 
 import torch
 from safetensors import SafetensorError
@@ -44,31 +42,22 @@ def load_weights(model: nn.Module, path: Path, sha256: str | None = None) -> nn.
     """
     path = Path(path)
     if not path.is_file():
-        raise WeightsError(f"weights file {path} is missing")
+        raise WeightsError(f"the weights file {path.name} is missing")
     if sha256 is not None and (actual := sha256_file(path)) != sha256:
-        raise WeightsError(f"weights file {path} does not match its card (sha256 {actual[:12]}… "
-                           f"instead of {sha256[:12]}…): it is corrupt or was replaced")
+        raise WeightsError(f"the weights file {path.name} does not match its card (sha256 "
+                           f"{actual[:12]}… instead of {sha256[:12]}…): it is corrupt or was "
+                           "replaced")
     try:
         state = load_file(str(path))
     except (SafetensorError, OSError, ValueError) as error:
-        raise WeightsError(f"weights file {path} cannot be read: {error}") from error
+        raise WeightsError(f"the weights file {path.name} cannot be read "
+                           f"({type(error).__name__})") from error
     reference = model.state_dict()
     state = {name: t.to(reference[name].dtype) if name in reference else t
              for name, t in state.items()}
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as error:
-        raise WeightsError(f"weights file {path} does not fit the model: "
+        raise WeightsError(f"the weights file {path.name} does not fit the model: "
                            f"{str(error).splitlines()[0]}") from error
     return model
-
-
-def write_card(card: dict[str, Any], path: Path) -> None:
-    Path(path).write_text(json.dumps(card, indent=2) + "\n")
-
-
-def read_card(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(Path(path).read_text())
-    except (OSError, json.JSONDecodeError) as error:
-        raise WeightsError(f"model card {path} cannot be read: {error}") from error

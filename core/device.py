@@ -15,7 +15,7 @@ from typing import ParamSpec, TypeVar
 import torch
 
 # torch's own choice when it was first imported: the cores it sees. Read once, because the app
-# lowers the count for its interactive script runs (`core.ui.page`).
+# lowers the count for its interactive script runs (`core.app.serving.script_thread`).
 CORES = torch.get_num_threads()
 
 P = ParamSpec("P")

@@ -24,6 +24,7 @@ WORK_SIDE = 512                       # larger images are shrunk to this before 
 INK = 0.2                             # grey level (0 paper .. 1 ink) that counts as ink
 MIN_CONTRAST = 0.15                   # darkest vs lightest grey: below this, nothing is drawn
 BOX, SIDE = 20, 28                    # MNIST: the digit fits 20 × 20, centred in 28 × 28
+LEVEL_FROM = 100                      # images at least this many pixels a side have paper to level
 
 
 class DigitError(ValueError):
@@ -110,12 +111,43 @@ def digitize(grey: np.ndarray, notes: list[str] | None = None) -> Digitized:
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     inverted = bool(np.median(border) > 0.5)
     ink = 1.0 - grey if inverted else grey.copy()
+    ink, levelled = level(ink)
+    if levelled:
+        notes.append("The paper was evened out first: its shading and grain are not ink.")
+    if float(ink.max() - ink.min()) < MIN_CONTRAST:
+        raise DigitError("Once the paper is evened out no strokes are left. Upload a photo with "
+                         "a darker, thicker digit, cropped close to it.")
     ink = (ink - ink.min()) / (ink.max() - ink.min())  # full contrast, like MNIST's scans
     rows, cols = np.nonzero(ink > INK)
     cropped = ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
     boxed = _fit_box(cropped)
     x = _centre_of_mass(boxed)
     return Digitized(grey, ink, cropped, boxed, x[None, None], inverted, notes)
+
+
+def level(ink: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Take the paper out of a photo: ink (H, W), bright strokes on a darker, uneven ground.
+
+    The ground is estimated by a grey opening (a minimum then a maximum filter) wider than any
+    stroke: it erases the strokes and keeps the slow shading of the paper, which is subtracted.
+    The grain left on the paper is cut at a level above nearly all of it (the median plus five
+    robust standard deviations: the paper is most of a photo cropped close to a digit), so it
+    does not become grey ink.
+    Small images (a canvas drawing shrunk, a 28 × 28 digit) have no paper to level: unchanged.
+    Returns (levelled ink, whether anything was taken out).
+    """
+    h, w = ink.shape
+    if min(h, w) < LEVEL_FROM:
+        return ink, False
+    from scipy.ndimage import grey_opening
+
+    size = max(3, min(h, w) // 4)
+    flat = ink - grey_opening(ink, size=(size, size))
+    median = float(np.median(flat))
+    floor = median + 5 * 1.4826 * float(np.median(np.abs(flat - median)))
+    out = np.clip(flat - floor, 0.0, None)
+    changed = bool(np.abs(out - (ink - ink.min())).max() > 0.05)
+    return (out if out.max() > 0 else flat), changed
 
 
 def _fit_box(image: np.ndarray) -> np.ndarray:

@@ -204,19 +204,20 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from core import zoo
+    from core.cards import CLASSIFIER
     from core.data import load_mnist
     from core.latent import encode_mu
 
     torch.set_num_threads(1)  # UMAP and t-SNE use the cores; the encoder needs little
     x_test, _ = load_mnist("test")
     x = x_test[torch.from_numpy(subset_indices())]
-    cards = [card for card in zoo.available() if card["kind"] != zoo.CLASSIFIER]
+    cards = [card for card in zoo.available() if card.kind != CLASSIFIER]
     for card in cards[shard::shards]:
-        if load_shipped(card["name"], card["sha256"]) is not None:
+        if load_shipped(card.name, card.sha256) is not None:
             continue
-        model = zoo.load_model(card["kind"], card["latent_dim"], card["beta"] or 0.0, device="cpu")
-        report = ship(card["name"], card["sha256"], encode_mu(model, x).numpy())
-        print(card["name"], report, flush=True)
+        model = zoo.load_model(card.kind, card.latent_dim, card.beta or 0.0, device="cpu")
+        report = ship(card.name, card.sha256, encode_mu(model, x).numpy())
+        print(card.name, report, flush=True)
     return 0
 
 

@@ -21,7 +21,7 @@ COLOR_MAPS = ("viridis", "grey")
 
 
 @lru_cache(maxsize=None)
-def _lookup_table(cmap: str) -> np.ndarray:
+def lookup_table(cmap: str) -> np.ndarray:
     """(256, 3) uint8 colours for the intensities 0..255."""
     if cmap == "grey":
         return np.repeat(np.arange(256, dtype=np.uint8)[:, None], 3, axis=1)
@@ -57,7 +57,7 @@ def to_pixels(image: Tensor | np.ndarray, scale: int = 4, cmap: str = "viridis")
     array = array.reshape(array.shape[-2:])
     gap = np.isnan(array)
     index = (np.clip(np.nan_to_num(array), 0, 1) * 255).round().astype(np.uint8)
-    rgb = _lookup_table(cmap)[index]
+    rgb = lookup_table(cmap)[index]
     rgb[gap] = 255
     return rgb.repeat(scale, axis=0).repeat(scale, axis=1)
 

@@ -87,6 +87,22 @@ def sweep(base: Tensor, dims: list[int], values: Tensor) -> Tensor:
     return z
 
 
+@torch.no_grad()
+def sweep_decoded(model: Autoencoder, base: Tensor, dims: list[int],
+                  values: Tensor) -> tuple[Tensor, np.ndarray]:
+    """Decode `sweep(base, dims, values)`: images (len(dims), len(values), 1, 28, 28), and the
+    ink each dimension moves (len(dims),) in pixels: the mean over the steps of the absolute
+    change from the first step, summed over the 784 pixels."""
+    images = decode(model, sweep(base, dims, values)).reshape(len(dims), len(values), 1, 28, 28)
+    moved = (images - images[:, :1]).abs().sum((2, 3, 4)).mean(1)
+    return images, moved.numpy()
+
+
+def dim_name(j: int) -> str:
+    """How every lesson names latent dimension j: z0, z1, ... (the code's own index)."""
+    return f"z{j}"
+
+
 def prototypes(mu: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """The mean code of each digit: (10, latent_dim) from codes mu (N, latent_dim), labels (N,)."""
     return np.stack([mu[labels == digit].mean(0) for digit in range(10)])

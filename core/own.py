@@ -28,7 +28,10 @@ from core.config import TrainConfig
 from core.device import CORES, all_cores
 from core.latent import encode_mu, reconstruct
 from core.models import Autoencoder, LossTerms
-from core.train import EpochReport, evaluate, fit, new_model
+from core.cards import Card, Metrics
+from core.evaluate import evaluate
+from core.reference import model_name
+from core.train import EpochReport, fit, make_card, new_model
 from core.zoo import ZOO_BACKBONE, ZOO_LR, freeze
 
 MAX_IMAGES_PER_RUN = 120_000      # epochs × training images: about a minute on 2 CPU cores
@@ -58,11 +61,46 @@ def make_config(kind: str, latent_dim: int, beta: float, epochs: int, subset: in
                        kl_warmup_steps=warmup, output_bias_from_data=True, backbone=ZOO_BACKBONE)
 
 
-@all_cores  # as the run itself will train
-def seconds_per_image(config: TrainConfig, device: torch.device, steps: int = 4) -> float:
-    """Measured cost of training on one image: `fit` (the real loop) on a few random batches.
+def problems(config: TrainConfig, used: int, n_models: int) -> list[str]:
+    """Why a run cannot start, each saying what to change: the run's size, the session's
+    budget of digit presentations, the models it keeps."""
+    images, out = images_trained(config), []
+    if images > MAX_IMAGES_PER_RUN:
+        out.append(f"That is {images:,} digit presentations (epochs × digits); one run may "
+                   f"train at most {MAX_IMAGES_PER_RUN:,}. Lower the epochs or the digits.")
+    if used + images > MAX_IMAGES_PER_SESSION:
+        out.append(f"This session has trained {used:,} of its {MAX_IMAGES_PER_SESSION:,} digit "
+                   "presentations; this run would go past that. Choose a smaller run.")
+    if n_models >= MAX_MODELS:
+        out.append(f"You keep {MAX_MODELS} models already: remove one below to train another.")
+    return out
 
-    The first step warms up the kernels and is not counted. The model is thrown away.
+
+@all_cores  # as the run itself will train
+def problems(config: TrainConfig, used: int, n_models: int) -> list[str]:
+    """Why a run cannot start, each saying what to change: the run's size, the session's
+    budget of digit presentations, the models it keeps."""
+    images, out = images_trained(config), []
+    if images > MAX_IMAGES_PER_RUN:
+        out.append(f"That is {images:,} digit presentations (epochs × digits); one run may "
+                   f"train at most {MAX_IMAGES_PER_RUN:,}. Lower the epochs or the digits.")
+    if used + images > MAX_IMAGES_PER_SESSION:
+        out.append(f"This session has trained {used:,} of its {MAX_IMAGES_PER_SESSION:,} digit "
+                   "presentations; this run would go past that. Choose a smaller run.")
+    if n_models >= MAX_MODELS:
+        out.append(f"You keep {MAX_MODELS} models already: remove one below to train another.")
+    return out
+
+
+@all_cores  # as the run itself, which trains with every core
+def timings(config: TrainConfig, device: torch.device, x: Tensor, warmup: int = 3,
+            steps: int = 8) -> tuple[float, float]:
+    """Measured cost per image of training (`fit`, the real loop) and of scoring (`evaluate`),
+    on real digits x (at least (warmup + steps) * batch_size of them, (N, 1, 28, 28)).
+
+    The first `warmup` steps build the kernels and grow the allocator and are not counted:
+    counting them made the estimate 16x too long (295 s for an 18 s run). The model is thrown
+    away.
     """
     stamps: list[float] = []
 
@@ -71,10 +109,21 @@ def seconds_per_image(config: TrainConfig, device: torch.device, steps: int = 4)
             torch.cuda.synchronize()
         stamps.append(time.perf_counter())
 
-    x = torch.rand(((steps + 1) * config.batch_size, 1, 28, 28))
-    fit(new_model(config), x, replace(config, epochs=1, train_subset=None), device=device,
+    n = (warmup + steps) * config.batch_size
+    model = new_model(config)
+    fit(model, x[:n], replace(config, epochs=1, train_subset=None), device=device,
         on_batch=on_batch)
-    return (stamps[-1] - stamps[0]) / (steps * config.batch_size)
+    per_train = (stamps[-1] - stamps[warmup - 1]) / ((len(stamps) - warmup) * config.batch_size)
+    evaluate(model, x[:100], config.beta)  # warm-up
+    start = time.perf_counter()
+    evaluate(model, x[:1000], config.beta)
+    return per_train, (time.perf_counter() - start) / 1000
+
+
+def estimate_seconds(config: TrainConfig, per_train: float, per_eval: float) -> float:
+    """A run's expected length from `timings`: every training image, the test digits scored
+    after each epoch and the final card on all 10,000."""
+    return per_train * images_trained(config) + per_eval * (config.epochs * EVAL_IMAGES + 10_000)
 
 
 @dataclass
@@ -84,15 +133,17 @@ class OwnModel:
     id: int
     model: Autoencoder
     config: TrainConfig
-    card: dict[str, Any]
+    card: Card
     codes: np.ndarray | None = None  # mu of the test set, filled on first use
+    spec: dict[str, Any] | None = None  # the decoder as the browser runs it, made on first use
+    results: dict[Any, Any] = field(default_factory=dict)  # the lessons' measurements of it
 
     @property
     def label(self) -> str:
         c = self.config
         family = "VAE" if c.kind == "vae" else "autoencoder"
         beta = f", β = {c.beta:g}" if c.kind == "vae" else ""
-        n = self.card["epochs_completed"]
+        n = self.card.epochs_completed
         return (f"#{self.id} your {family}, latent size {c.latent_dim}{beta} "
                 f"({n} epoch{'' if n == 1 else 's'} on {c.train_subset:,} digits)")
 
@@ -172,7 +223,7 @@ class TrainingJob:
             freeze(model)
             test = evaluate(model, x_test, self.config.beta)
             self._finish("stopped" if self._stop.is_set() else "done",
-                         OwnModel(next(_ids), model, self.config, self._card(test)))
+                         OwnModel(next(_ids), model, self.config, self._card(model, test)))
         except Exception as error:  # noqa: BLE001 - reported on the page, never a stack trace
             self.error = f"{type(error).__name__}: {error}"
             self._finish("failed", None)
@@ -195,12 +246,10 @@ class TrainingJob:
             on_batch=on_batch, on_epoch=on_epoch, should_stop=should_stop)
         model.to("cpu")  # served like the zoo on a CPU host; on a GPU host, keep GPU memory free
 
-    def _card(self, test: dict[str, Any]) -> dict[str, Any]:
-        return {"kind": self.config.kind, "latent_dim": self.config.latent_dim,
-                "beta": self.config.beta if self.config.kind == "vae" else None,
-                "config": self.config.to_dict(), "epochs_completed": len(self.epochs),
-                "train_seconds": round(self.seconds, 1), "device": self.device.type,
-                "test": test, "sample_quality": None}
+    def _card(self, model: Autoencoder, test: Metrics) -> Card:
+        """The same card a zoo model gets (`core.train.make_card`), without weights on disk."""
+        name = "own-" + model_name(self.config.kind, self.config.latent_dim, self.config.beta)
+        return make_card(model, self.config, self.epochs, self.seconds, self.device, test, name)
 
     def _finish(self, state: str, result: OwnModel | None) -> None:
         self.result = result

@@ -7,119 +7,105 @@ ever compared against the known choices: never used as a path, never echoed back
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
+from core.cards import Card
 from core.images import COLOR_MAPS
-
-FAMILIES = {"vae": "VAE", "ae": "Autoencoder"}
-DEFAULT = ("vae", 10, 1.0)
+from core.reference import DEFAULT, FAMILIES, ModelRef
 
 
 @dataclass(frozen=True)
-class Choice:
-    """What the sidebar picked: a zoo model and how to colour its images."""
+class Link:
+    """What a shared link asks for: a model, a colour map, whether the picker is locked, and a
+    notice for each value it ignored."""
 
-    family: str = "vae"      # "vae" or "ae"
-    latent: int = 10         # latent size
-    beta: float = 1.0        # KL weight; 0.0 for the autoencoder
-    cmap: str = "viridis"    # one of core.images.COLOR_MAPS
-    own: int | None = None   # a model trained in this browser session (core.own), not the zoo
-
-    @property
-    def key(self) -> tuple[str, int, float]:
-        """(kind, latent_dim, beta): the arguments of `core.zoo.load_model`."""
-        return self.family, self.latent, self.beta
-
-    @property
-    def label(self) -> str:
-        if self.own is not None:
-            return f"your model #{self.own}"
-        if self.family == "ae":
-            return f"Autoencoder, latent size {self.latent}"
-        return f"VAE, latent size {self.latent}, β = {self.beta:g}"
+    ref: ModelRef = DEFAULT
+    cmap: str = COLOR_MAPS[0]
+    locked: bool = False
+    notices: list[str] = field(default_factory=list)
 
 
 Options = dict[str, dict[int, list[float]]]  # family -> latent size -> betas
 
 
-def options_from_cards(cards: list[dict[str, Any]]) -> Options:
+def options_from_cards(cards: list[Card]) -> Options:
     """The models the picker offers, from `core.zoo.available()`: family -> size -> betas."""
     options: Options = {}
     for card in cards:
-        if card.get("kind") not in FAMILIES:
+        if card.kind not in FAMILIES or card.latent_dim is None:
             continue  # the classifier
-        beta = 0.0 if card["kind"] == "ae" else float(card["beta"])
-        betas = options.setdefault(card["kind"], {}).setdefault(int(card["latent_dim"]), [])
-        betas.append(beta)
+        beta = 0.0 if card.kind == "ae" else float(card.beta or 0.0)
+        options.setdefault(card.kind, {}).setdefault(card.latent_dim, []).append(beta)
     return {family: {d: sorted(set(b)) for d, b in sorted(sizes.items())}
             for family, sizes in sorted(options.items(), key=lambda kv: kv[0] != "vae")}
 
 
-def snap(choice: Choice, options: Options) -> Choice:
-    """The nearest valid choice: same family if it exists, same or nearest latent size, beta = 1
+def snap(ref: ModelRef, options: Options) -> ModelRef:
+    """The nearest zoo model: same family if it exists, same or nearest latent size, beta = 1
     (else the first beta) when the asked beta does not exist at that size."""
     if not options:
-        return choice
-    family = choice.family if choice.family in options else next(iter(options))
-    sizes = list(options[family])
-    latent = min(sizes, key=lambda d: (abs(d - choice.latent), d))
-    betas = options[family][latent]
-    if family == "ae":
+        return ref
+    kind = ref.kind if ref.kind in options else next(iter(options))
+    latent = min(options[kind], key=lambda d: (abs(d - ref.latent), d))
+    betas = options[kind][latent]
+    if kind == "ae":
         beta = 0.0
-    elif choice.beta in betas:
-        beta = choice.beta
+    elif ref.beta in betas:
+        beta = ref.beta
     else:
         beta = 1.0 if 1.0 in betas else betas[0]
-    cmap = choice.cmap if choice.cmap in COLOR_MAPS else COLOR_MAPS[0]
-    return Choice(family, latent, beta, cmap)
+    return ModelRef(kind, latent, beta)
 
 
 def _number(text: str, kind: type) -> Any:
     try:
-        value = kind(text)
+        value = kind(text) + 0  # + 0: -0.0 reads as 0.0
     except (TypeError, ValueError, OverflowError):
         return None
-    return value if value == value and abs(value) < 1e6 else None  # no NaN, no 1e308
+    return value if value == value and abs(value) < 1e6 else None  # no NaN, no 1e309
 
 
-def parse_query(query: Mapping[str, str], options: Options,
-                start: Choice = Choice()) -> tuple[Choice, bool, list[str]]:
+def parse_query(query: Mapping[str, str], options: Options, start: ModelRef = DEFAULT) -> Link:
     """Read a shared link's query values onto `start`.
 
-    Returns (choice, locked, notices): the valid values are applied; each unknown key or invalid
-    value is ignored with a notice that lists the valid choices (and never repeats the value).
+    Values are normalised first (surrounding space, upper case, -0). Each unknown key or
+    invalid value is ignored with a notice that lists the valid choices (and never repeats the
+    value). A locked link whose model the zoo lacks opens unlocked, so the class is not stuck.
     """
-    choice, notices = start, []
+    query = {str(k).strip().lower(): str(v).strip().lower() for k, v in query.items()}
+    ref, cmap, notices, model_ok = snap(start, options), COLOR_MAPS[0], [], True
     family = query.get("family")
     if family is not None:
         if family in options:
-            choice = replace(choice, family=family, beta=0.0 if family == "ae" else choice.beta)
+            ref = ModelRef(family, ref.latent, 1.0)
         else:
+            model_ok = False
             notices.append("`family` in the link was ignored: use "
                            + " or ".join(f"`{f}`" for f in options) + ".")
-    sizes = options.get(choice.family, {})
+    sizes = options.get(ref.kind, {})
     latent = query.get("latent")
     if latent is not None:
         value = _number(latent, int) if latent.isdigit() else None
         if value in sizes:
-            choice = replace(choice, latent=value)
+            ref = replace(ref, latent=value)
         else:
+            model_ok = False
             notices.append("`latent` in the link was ignored: use one of "
                            + ", ".join(str(d) for d in sizes) + ".")
     beta = query.get("beta")
-    if beta is not None and choice.family == "vae":
+    if beta is not None and ref.kind == "vae":
         value = _number(beta, float)
-        betas = sizes.get(choice.latent, [])
+        betas = sizes.get(ref.latent, [])
         if value in betas:
-            choice = replace(choice, beta=float(value))
+            ref = replace(ref, beta=float(value))
         else:
-            notices.append(f"`beta` in the link was ignored: at latent size {choice.latent} use "
+            model_ok = False
+            notices.append(f"`beta` in the link was ignored: at latent size {ref.latent} use "
                            "one of " + ", ".join(f"{b:g}" for b in betas) + ".")
-    cmap = query.get("cmap")
-    if cmap is not None:
-        if cmap in COLOR_MAPS:
-            choice = replace(choice, cmap=cmap)
+    if query.get("cmap") is not None:
+        if query["cmap"] in COLOR_MAPS:
+            cmap = query["cmap"]
         else:
             notices.append("`cmap` in the link was ignored: use "
                            + " or ".join(f"`{c}`" for c in COLOR_MAPS) + ".")
@@ -127,19 +113,23 @@ def parse_query(query: Mapping[str, str], options: Options,
     locked = lock == "1"
     if lock is not None and lock not in ("0", "1"):
         notices.append("`lock` in the link was ignored: use `lock=1` to fix the model.")
+    if locked and not model_ok:
+        locked = False
+        notices.append("The link's model is not in this app's zoo, so the picker is not "
+                       "locked: pick the model your instructor named.")
     unknown = sorted(set(query) - {"family", "latent", "beta", "cmap", "lock"})
     if unknown:
         notices.append(f"{len(unknown)} unknown link parameter(s) ignored: the link understands "
                        "`family`, `latent`, `beta`, `cmap` and `lock`.")
-    return snap(choice, options), locked, notices
+    return Link(snap(ref, options), cmap, locked, notices)
 
 
-def to_query(choice: Choice, locked: bool = False) -> dict[str, str]:
-    """The query values that reopen `choice`: `?family=vae&latent=10&beta=1&cmap=viridis`."""
-    query = {"family": choice.family, "latent": str(choice.latent)}
-    if choice.family == "vae":
-        query["beta"] = f"{choice.beta:g}"
-    query["cmap"] = choice.cmap
+def to_query(ref: ModelRef, cmap: str, locked: bool = False) -> dict[str, str]:
+    """The query values that reopen `ref`: `?family=vae&latent=10&beta=1&cmap=viridis`."""
+    query = {"family": ref.kind, "latent": str(ref.latent)}
+    if ref.kind == "vae":
+        query["beta"] = f"{ref.beta:g}"
+    query["cmap"] = cmap
     if locked:
         query["lock"] = "1"
     return query

@@ -16,107 +16,146 @@ from typing import Any
 
 import torch
 
-from core.checkpoint import WeightsError, load_weights, read_card, sha256_file
+from core.cards import CLASSIFIER, Card
+from core.checkpoint import WeightsError, load_weights, sha256_file
 from core.classifier import DigitClassifier
 from core.config import TrainConfig
 from core.device import best_device
 from core.models import Autoencoder, Backbone, build_model
+from core.reference import model_name
 
 WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
-CLASSIFIER = "classifier"
 LATENT_SIZES = (2, 3, 5, 10, 20, 32)
 BETAS = (0.0, 0.5, 2.0, 4.0, 8.0)     # besides beta = 1 ...
 BETA_LATENT_SIZES = (2, 10)           # ... at these latent sizes
-# Trained on 2 CPU cores (about 55 s an epoch each), so epochs go where the targets are: the
-# beta = 1 VAE at 20 dimensions has the hardest -ELBO target (<= 96) and trains longest; the
-# autoencoders and the beta series, which the lessons compare rather than push, train briefly.
+# One protocol for every model, so that every comparison on screen is fair: the AE and the VAE
+# of one latent size, and the beta series with its beta = 1 model, differ only in what is
+# compared. Adam at ZOO_LR on a cosine schedule to 0 over ZOO_EPOCHS epochs of all 60,000
+# digits, batch 128, seed 0, and (VAEs) one epoch of KL warm-up. Each card stores this config
+# and its per-epoch test figures, so how far from convergence a model stopped is on the card.
 ZOO_LR = 2e-3
+ZOO_EPOCHS = 30
+ZOO_BATCH = 128
+ZOO_KL_WARMUP = 469  # one epoch of 60,000 digits at batch 128 (ceil(60000 / 128) steps)
 ZOO_BACKBONE = Backbone(channels=(32, 64), hidden=128)
-# The 20-dimensional pair has the hardest target. With the 128-unit layer its VAE stalled at
-# 101.1 nats after 64 epochs with 9 of 20 dimensions in use; without it (mu, logvar read the
-# whole 64 x 7 x 7 map) and with one 3 x 3 refining convolution per decoder level it reached
-# 104.6 after 3 epochs, all 20 dimensions active, at about 1.7x the cost of an epoch.
-Z20_BACKBONE = Backbone(channels=(32, 64), hidden=0, refine=1)
-VAE_EPOCHS = {2: 30, 3: 4, 5: 4, 10: 20, 20: 48, 32: 6}
-AE_EPOCHS = {2: 10, 3: 3, 5: 3, 10: 10, 20: 10, 32: 10}
+# At 20 dimensions and more the 128-unit layer is a bottleneck: a 20-dimensional VAE behind it
+# stalled at 101.1 nats after 64 epochs with 9 of 20 dimensions in use; without it (mu, logvar
+# read the whole 64 x 7 x 7 map) and with one 3 x 3 refining convolution per decoder level it
+# reached 104.6 after 3 epochs with all 20 active, at about 1.7x the cost of an epoch.
+WIDE_BACKBONE = Backbone(channels=(32, 64), hidden=0, refine=1)
+WIDE_FROM = 20  # latent sizes from here on use WIDE_BACKBONE
 
 
-def zoo_epochs(kind: str, latent_dim: int, beta: float) -> int:
-    if kind == "ae":  # the baseline every VAE is compared with: not starved of epochs
-        return AE_EPOCHS[latent_dim]
-    return VAE_EPOCHS[latent_dim] if beta == 1.0 else 2
+PROTOCOL = (f"Every model of the zoo trained the same way: {ZOO_EPOCHS} epochs of all 60,000 "
+            f"training digits, batch {ZOO_BATCH}, Adam at {ZOO_LR:g} on a cosine schedule to "
+            "0, seed 0; the VAEs raise their KL weight from 0 over the first epoch. Latent sizes "
+            + " and ".join(str(d) for d in LATENT_SIZES if d >= WIDE_FROM)
+            + " use a wider backbone, the autoencoder and the VAEs alike.")
+
+
+def moved_last(card: Card, epochs: int = 5) -> float | None:
+    """How far the test figure (-ELBO, or the AE's reconstruction) moved over the last `epochs`
+    epochs of training, in nats: small means the model had converged. None without a history."""
+    figure = "neg_elbo" if card.kind == "vae" else "recon"
+    values = [row.get(figure) for row in card.history]
+    if len(values) <= epochs or None in values[-epochs - 1:]:
+        return None
+    return abs(values[-1] - values[-epochs - 1])
 
 
 def zoo_backbone(latent_dim: int) -> Backbone:
-    """The backbone of both models (AE and VAE) of one latent size: they always share it."""
-    return Z20_BACKBONE if latent_dim == 20 else ZOO_BACKBONE
+    """The backbone of every model (AE and VAEs) of one latent size: they always share it."""
+    return WIDE_BACKBONE if latent_dim >= WIDE_FROM else ZOO_BACKBONE
 
 
-def zoo_kl_warmup(kind: str, latent_dim: int) -> int:
-    """One epoch of KL warm-up for every VAE: without it the 2- and 3-dimensional VAEs collapsed
-    onto the prior (KL = 0, -ELBO 206) in their first epoch, and so did the wider backbone's
-    20-dimensional one."""
-    return 469 if kind == "vae" else 0
+def zoo_config(kind: str, latent_dim: int, beta: float = 1.0) -> TrainConfig:
+    """The zoo's protocol for one model; only kind, latent size and beta vary."""
+    return TrainConfig(kind, latent_dim, beta, epochs=ZOO_EPOCHS, batch_size=ZOO_BATCH,
+                       lr=ZOO_LR, seed=0, kl_warmup_steps=ZOO_KL_WARMUP if kind == "vae" else 0,
+                       backbone=zoo_backbone(latent_dim))
+
 
 _load_lock = threading.Lock()
 
 
-def model_name(kind: str, latent_dim: int, beta: float = 1.0) -> str:
-    """File stem of a model: "vae-z10-b1", "vae-z2-b0.5", "ae-z10" (the AE has no beta)."""
-    return f"ae-z{latent_dim}" if kind == "ae" else f"vae-z{latent_dim}-b{beta:g}"
-
-
 def zoo_configs() -> list[TrainConfig]:
-    """The training configuration of every model in the zoo (22 models)."""
-    specs = [("vae", d, 1.0) for d in LATENT_SIZES] + [("ae", d, 0.0) for d in LATENT_SIZES]
-    specs += [("vae", d, b) for d in BETA_LATENT_SIZES for b in BETAS]
-    configs = [TrainConfig(kind, d, beta, epochs=zoo_epochs(kind, d, beta), lr=ZOO_LR,
-                           kl_warmup_steps=zoo_kl_warmup(kind, d), backbone=zoo_backbone(d))
-               for kind, d, beta in specs]
-    return sorted(configs, key=lambda c: -c.epochs)  # longest first: parallel jobs end together
+    """The training configuration of every model in the zoo (22 models), in training order.
+
+    The default model and the pairs the first lessons compare come first, so that a partly
+    rebuilt zoo already serves them; `python -m core.train --zoo` skips current models.
+    """
+    specs = [("vae", 10, 1.0), ("ae", 10, 0.0), ("vae", 2, 1.0), ("ae", 2, 0.0)]
+    specs += [("vae", d, b) for d in sorted(BETA_LATENT_SIZES, reverse=True) for b in BETAS]
+    specs += [(kind, d, 1.0 if kind == "vae" else 0.0) for d in (3, 5, 20, 32)
+              for kind in ("vae", "ae")]
+    return [zoo_config(kind, d, beta) for kind, d, beta in specs]
 
 
-def available(root: Path | None = None) -> list[dict[str, Any]]:
-    """The cards of every model in `root`, generative models first, then the classifier."""
-    root = Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
-    cards = [read_card(path) for path in sorted(Path(root).glob("*.json"))]
-    return sorted(cards, key=lambda c: (c["kind"] == CLASSIFIER, c["kind"],
-                                        c.get("latent_dim") or 0, c.get("beta") or 0))
+def available(root: Path | None = None) -> list[Card]:
+    """The readable cards in `root`, generative models first, then the classifier.
+
+    A card that cannot be read is left out (`unreadable` names it), so one damaged file
+    removes one model from the picker, not the whole zoo.
+    """
+    cards = []
+    for path in sorted(_root(root).glob("*.json")):
+        try:
+            cards.append(Card.read(path))
+        except WeightsError:
+            continue
+    return sorted(cards, key=lambda c: (c.kind == CLASSIFIER, c.kind, c.latent_dim or 0,
+                                        c.beta or 0))
+
+
+def unreadable(root: Path | None = None) -> list[str]:
+    """File names of the cards in `root` that cannot be read."""
+    bad = []
+    for path in sorted(_root(root).glob("*.json")):
+        try:
+            Card.read(path)
+        except WeightsError:
+            bad.append(path.name)
+    return bad
+
+
+def _root(root: Path | None) -> Path:
+    return Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
 
 
 def is_current(config: TrainConfig, root: Path | None = None) -> bool:
     """True if root holds this model, its card was made with `config` and the sha256 matches."""
-    root = Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
     name = model_name(config.kind, config.latent_dim, config.beta)
-    card_path, weights = Path(root) / f"{name}.json", Path(root) / f"{name}.safetensors"
+    card_path, weights = _root(root) / f"{name}.json", _root(root) / f"{name}.safetensors"
     if not (card_path.is_file() and weights.is_file()):
         return False
-    card = read_card(card_path)
     try:
-        made_with = TrainConfig.from_dict(card.get("config") or {})
-    except (TypeError, ValueError):  # a card from another version of the config
+        card = Card.read(card_path)
+    except WeightsError:  # a card from another version of the config, or a damaged one
         return False
-    return made_with == config and card.get("sha256") == sha256_file(weights)
+    return card.config == config and card.sha256 == sha256_file(weights)
 
 
 def is_classifier_current(root: Path | None = None) -> bool:
     """True if root holds the classifier and its sha256 matches its card."""
-    root = Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
-    card_path = Path(root) / f"{CLASSIFIER}.json"
-    weights = Path(root) / f"{CLASSIFIER}.safetensors"
-    return (card_path.is_file() and weights.is_file()
-            and read_card(card_path).get("sha256") == sha256_file(weights))
+    card_path = _root(root) / f"{CLASSIFIER}.json"
+    weights = _root(root) / f"{CLASSIFIER}.safetensors"
+    if not (card_path.is_file() and weights.is_file()):
+        return False
+    try:
+        return Card.read(card_path).sha256 == sha256_file(weights)
+    except WeightsError:
+        return False
 
 
-def card_for(kind: str, latent_dim: int, beta: float = 1.0,
-             root: Path | None = None) -> dict[str, Any]:
+def card_for(kind: str, latent_dim: int, beta: float = 1.0, root: Path | None = None) -> Card:
     """The card of one zoo model; WeightsError naming the file if there is none."""
-    root = Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
-    path = Path(root) / f"{model_name(kind, latent_dim, beta)}.json"
+    name = model_name(kind, latent_dim, beta)
+    path = _root(root) / f"{name}.json"
     if not path.is_file():
-        raise WeightsError(f"model card {path} is missing: the zoo has no {kind} with latent size "
-                           f"{latent_dim}" + (f" and beta {beta:g}" if kind == "vae" else ""))
-    return read_card(path)
+        raise WeightsError(f"the model card {name}.json is missing: the zoo has no {kind} with "
+                           f"latent size {latent_dim}"
+                           + (f" and beta {beta:g}" if kind == "vae" else ""))
+    return Card.read(path)
 
 
 def load_model(kind: str, latent_dim: int, beta: float = 1.0, *, device: str | None = None,
@@ -126,32 +165,34 @@ def load_model(kind: str, latent_dim: int, beta: float = 1.0, *, device: str | N
     The weights file is checked against its card's sha256 before loading. Raises WeightsError
     naming the file if it is missing, corrupt or does not match.
     """
-    root = Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
-    beta = 0.0 if kind == "ae" else float(beta)
+    beta = 0.0 if kind == "ae" else float(beta) + 0.0
     return _load_model(kind, int(latent_dim), beta, str(best_device(device or "auto")),
-                       str(Path(root).resolve()))
+                       str(_root(root).resolve()))
 
 
 @lru_cache(maxsize=None)
 def _load_model(kind: str, latent_dim: int, beta: float, device: str, root: str) -> Autoencoder:
     card = card_for(kind, latent_dim, beta, Path(root))
-    config = TrainConfig.from_dict(card["config"])
+    if card.config is None or card.weights_file is None:
+        raise WeightsError(f"the model card {card.name}.json names no config or weights file")
     with _load_lock:  # two sessions asking at once load the file once
-        model = build_model(kind, latent_dim, config.backbone)
-        load_weights(model, Path(root) / card["weights_file"], card["sha256"])
+        model = build_model(kind, latent_dim, card.config.backbone)
+        load_weights(model, Path(root) / card.weights_file, card.sha256)
     return freeze(model.to(device))
 
 
 def load_classifier(*, device: str | None = None, root: Path | None = None) -> DigitClassifier:
     """The zoo's digit classifier, checksum-verified, eval mode, loaded once per process."""
-    root = Path(root or WEIGHTS_DIR)  # read at call time, so tests can point it elsewhere
-    return _load_classifier(str(best_device(device or "auto")), str(Path(root).resolve()))
+    return _load_classifier(str(best_device(device or "auto")), str(_root(root).resolve()))
 
 
 @lru_cache(maxsize=None)
 def _load_classifier(device: str, root: str) -> DigitClassifier:
-    card = read_card(Path(root) / f"{CLASSIFIER}.json")
-    model = load_weights(DigitClassifier(), Path(root) / card["weights_file"], card["sha256"])
+    path = Path(root) / f"{CLASSIFIER}.json"
+    if not path.is_file():
+        raise WeightsError(f"the classifier's card {path.name} is missing")
+    card = Card.read(path)
+    model = load_weights(DigitClassifier(), Path(root) / (card.weights_file or ""), card.sha256)
     return freeze(model.to(device))
 
 
@@ -170,30 +211,30 @@ def freeze(model: torch.nn.Module) -> torch.nn.Module:
     return model
 
 
-def table(cards: list[dict[str, Any]]) -> str:
-    """The zoo as a Markdown table, one row per model."""
-    rows = ["| model | latent | beta | test −ELBO | recon | KL | active dims | prior samples "
-            "confident | fitted-Gaussian confident | size |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+def table(cards: list[Card]) -> str:
+    """The zoo as a Markdown table, one row per model: how it was trained and what it scores."""
+    rows = ["| model | epochs | moved, last 5 | test −ELBO | −log p(x), K = 200 | recon, sampled z "
+            "| recon, mean code | KL | active dims | prior samples confident | params |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+
+    def fmt(value: Any, spec: str = ".1f") -> str:
+        return "—" if value is None else format(value, spec)
+
     for card in cards:
-        if card["kind"] == CLASSIFIER:
+        if card.kind == CLASSIFIER:
             continue
-        test, quality = card["test"], card.get("sample_quality") or {}
-
-        def fmt(value: Any, spec: str = ".1f") -> str:
-            return "—" if value is None else format(value, spec)
-
-        fitted = quality.get("fitted_gaussian", {}).get("confident_fraction")
+        test, quality, bound = card.test, card.sample_quality or {}, card.bound or {}
         rows.append(
-            f"| {card['name']} | {card['latent_dim']} | {fmt(card['beta'], 'g')} | "
-            f"{fmt(test['neg_elbo'])} | {fmt(test['recon'])} | {fmt(test['kl'])} | "
-            f"{fmt(test['active_dims'], 'd')} | "
+            f"| {card.name} | {card.epochs_completed} | {fmt(moved_last(card), '.2f')} | "
+            f"{fmt(test.neg_elbo)} | {fmt(bound.get('neg_log_px'))} | "
+            f"{fmt(test.recon if card.kind == 'vae' else None)} | {fmt(test.recon_at_mean)} | "
+            f"{fmt(test.kl)} | {fmt(test.active_dims, 'd')} | "
             f"{fmt(quality.get('prior', {}).get('confident_fraction'), '.1%')} | "
-            f"{fmt(fitted, '.1%')} | {card['parameters'] / 1000:.0f}k params |")
+            f"{card.parameters / 1000:.0f}k |")
     for card in cards:
-        if card["kind"] == CLASSIFIER:
+        if card.kind == CLASSIFIER:
             rows.append(f"\nClassifier (judges samples): test accuracy "
-                        f"{card['test']['accuracy']:.2%}, {card['parameters'] / 1000:.0f}k params.")
+                        f"{card.test.accuracy:.2%}, {card.parameters / 1000:.0f}k params.")
     return "\n".join(rows)
 
 

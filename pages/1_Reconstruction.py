@@ -1,19 +1,19 @@
 """Lesson: what an autoencoder keeps of a digit, and how reconstruction error is measured."""
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
-from core import ui
+from core.app import charts, experiments, layout, selection
+from core.bound import bce_floor
 from core.images import seeded_indices
 from core.latent import binarize, reconstruct
+from core.lessons import reconstruction as lesson
 
 PAGE = "pages/1_Reconstruction.py"
-choice = ui.lesson("Reconstruction", "🔁", [
+ref = layout.lesson("Reconstruction", "🔁", [
     "what an encoder–decoder pair does with a digit, and what it loses on the way",
-    "binary cross-entropy (BCE), the reconstruction error both models are trained on",
-    "why a VAE's reconstructions are blurrier than an autoencoder's",
-])
+    "binary cross-entropy (BCE), the reconstruction error both models are trained on, and its floor",
+    "whether a VAE's reconstructions are blurrier than an autoencoder's: a prediction you check",
+], terms=["BCE", "BCE floor", "nat", "latent size", "mean code", "posterior"])
 
 st.markdown(r"""
 The encoder squeezes a 28 × 28 image $x$ (784 numbers) into a code $z$ of a few numbers; the
@@ -22,13 +22,16 @@ that the pixel is ink, and the error is the binary cross-entropy summed over the
 """)
 st.latex(r"\mathrm{BCE}(x, \hat x) = -\sum_{i=1}^{784} "
          r"\big[x_i \log \hat x_i + (1 - x_i) \log (1 - \hat x_i)\big] \quad \text{(nats)}")
-st.markdown("""
-It is zero only for a perfect, fully confident copy of a black-and-white image; MNIST's grey
-edge pixels keep it a little above zero even then. Below, the autoencoder and the VAE of the
-same latent size (pick it in the sidebar) rebuild the same test digits.
+st.markdown(r"""
+MNIST's pixels are grey, not black and white, so even a perfect copy $\hat x = x$ does not
+score 0: it scores the **floor**, the entropy of the grey pixels (45.5 nats per image on
+average over the 10,000 test digits). What a model loses is the part above it:
+$\mathrm{BCE} = \text{floor} + \mathrm{KL}(x \,\|\, \hat x)$. Papers that report figures on
+*binarised* MNIST have a floor of 0, so their numbers are not comparable with these.
+Below, the autoencoder and the VAE of the same latent size (pick it in the sidebar) rebuild the
+same test digits, both from the **mean code** $\mu(x)$.
 """)
 
-x_test, labels = ui.data_or_stop()
 with st.container(border=True):
     left, middle, right = st.columns([1, 1, 2])
     if "recon_seed" not in st.session_state:
@@ -40,60 +43,54 @@ with st.container(border=True):
     threshold = right.slider("Binarisation threshold", 0.05, 0.95, 0.5, 0.05,
                              help="Pixels at or above it become ink (1), the rest paper (0).")
 
-index = seeded_indices(len(x_test), 8, int(seed))
-x = x_test[index]
-results = {}
-columns = st.columns(2)
-for column, (name, (key, yours)) in zip(columns, ui.side_by_side(choice).items()):
-    with column, ui.failsafe(f"the {name} reconstruction"):
-        x_hat, bce = reconstruct(ui.pair_model(choice, key, yours), x)
-        results[name] = bce.numpy()
-        beta = "" if key[0] == "ae" else f", β = {key[2]:g}"
-        st.subheader(f"{'Your ' + name if yours else name} (latent size {key[1]}{beta})")
-        ui.image(x, choice, caption="1 · original")
-        ui.image(binarize(x, threshold), choice, caption=f"2 · original, binarised at {threshold:g}")
-        ui.image(x_hat, choice, caption="3 · reconstruction")
-        ui.image(binarize(x_hat, threshold), choice,
-                 caption=f"4 · reconstruction, binarised at {threshold:g}")
-        agree = (binarize(x, threshold) == binarize(x_hat, threshold)).float().mean().item()
-        st.markdown(f"Mean BCE **{bce.mean():.1f}** nats per image · binarised pixels that "
-                    f"match the original: **{agree:.1%}**")
+with layout.part("the reconstructions"):
+    x_test, labels = selection.test_set()
+    index = seeded_indices(len(x_test), 8, int(seed))
+    x, pair, models = x_test[index], selection.pair(ref), {}
+    for name, key in pair.items():
+        with layout.part(f"the {name.lower()}"):
+            models[name] = selection.model(key)
+    rebuilt = lesson.rebuild(models, x)
+    for column, name in zip(st.columns(len(models) or 1), models):
+        with column:
+            key = pair[name]
+            st.subheader(f"{'Your ' + name.lower() if key.is_own else name} ({key.label})")
+            charts.image(x, caption="1 · original")
+            charts.image(binarize(x, threshold), caption=f"2 · original, binarised at {threshold:g}")
+            charts.image(rebuilt.x_hat[name], caption="3 · reconstruction from the mean code")
+            charts.image(binarize(rebuilt.x_hat[name], threshold),
+                         caption=f"4 · reconstruction, binarised at {threshold:g}")
+            agree = (binarize(x, threshold) == binarize(rebuilt.x_hat[name], threshold)).float()
+            st.markdown(f"Mean BCE **{rebuilt.bce[name].mean():.1f}** nats per image, "
+                        f"**{rebuilt.above_floor(name).mean():.1f}** above the floor · binarised "
+                        f"pixels that match the original: **{agree.mean():.1%}**")
+    if len(models) == 2:
+        digits = [f"#{i + 1} ({labels[j]})" for i, j in enumerate(index)]
+        st.altair_chart(charts.bce_bars({**rebuilt.bce, "floor (a perfect copy)": rebuilt.floor},
+                                        digits, title="Reconstruction error of each digit"),
+                        width="stretch")
+        layout.notice([c.text for c in lesson.pair_claims(rebuilt, labels[index])] + [
+            "Row 3 is grey where the model is unsure; binarising (row 4) hides that doubt, which "
+            "is why the BCE figures describe row 3, not row 4."])
 
-if len(results) == 2:
-    frame = pd.DataFrame([{"digit": f"#{i + 1} (a {labels[j]})", "model": name, "BCE": float(b)}
-                          for name, bces in results.items()
-                          for i, (j, b) in enumerate(zip(index, bces))])
-    chart = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("digit:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
-        xOffset="model:N",
-        y=alt.Y("BCE:Q", title="BCE (nats)"),
-        color=alt.Color("model:N", scale=alt.Scale(range=["#4c78a8", "#f58518"])),
-        tooltip=["digit", "model", alt.Tooltip("BCE:Q", format=".1f")],
-    ).properties(height=300, title="Reconstruction error of each digit")
-    st.altair_chart(chart, width="stretch")
-    ae, vae = results["Autoencoder"], results["VAE"]
-    worst = int(vae.argmax())
-    ui.notice([
-        f"The VAE's mean BCE is {vae.mean():.1f} nats against the autoencoder's {ae.mean():.1f}: "
-        f"the autoencoder is {'better' if ae.mean() < vae.mean() else 'worse'} at copying, "
-        f"on {int((ae < vae).sum())} of these 8 digits.",
-        f"The hardest digit here for the VAE is #{worst + 1} (a {labels[index[worst]]}), at "
-        f"{vae[worst]:.1f} nats: unusual shapes cost most.",
-        "Row 3 is grey where the model is unsure; binarising (row 4) hides that doubt, which is "
-        "why the two BCE figures describe row 3, not row 4.",
-    ])
-
+st.subheader("Are a VAE's reconstructions blurrier? Predict, then check")
 st.markdown("""
-**Why VAE reconstructions are blurry.** The VAE's encoder gives a cloud of codes around
-each digit, not a point, and the decoder must rebuild the digit from anywhere in that cloud, so
-it hedges between the nearby digits and averages them into grey. The KL term keeps the clouds
-wide and overlapping: that is what makes the latent space smooth enough to sample from.
+**The prediction.** A VAE's encoder gives each digit a cloud of codes, not a point, and its
+decoder is trained to rebuild the digit from anywhere in that cloud; the KL term pulls the clouds
+towards N(0, I), where they overlap. So the decoder should hedge between nearby digits and
+average them into grey: blurrier copies, a higher BCE. Whether that is so depends on how wide
+the clouds are, and it is checked here on every test digit, decoding the mean code for both.
 """)
-ui.try_this([
+with layout.part("the check on the whole test set"):
+    pair = list(selection.pair(ref).values())
+    result = experiments.measured(lesson.test_set_pair, pair, data=True)
+    layout.notice([c.text for c in lesson.test_set_claims(result, len(selection.test_set()[0]))])
+
+layout.try_this([
     "Predict which model gains more from a larger latent size, then switch the sidebar from "
-    "latent size 2 to 32 and compare the mean BCE figures.",
+    "latent size 2 to 32 and read the whole-test-set check again.",
     "Move the threshold to 0.2 and 0.8: which row changes most, the originals or the "
     "reconstructions? (Hint: which images have more grey pixels?)",
 ])
-ui.show_code(reconstruct, binarize)
-ui.next_lesson(PAGE)
+layout.show_code(reconstruct, bce_floor, lesson.test_set_pair)
+layout.next_lesson(PAGE)

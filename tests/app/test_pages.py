@@ -7,16 +7,20 @@ The timeout is raised: the default 3 s is too short once torch loads.
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core import ui, zoo
-from core.picker import Choice, options_from_cards
+from core import zoo
+from core.app import course, layout, selection, sliders
+from core.latent import prototypes
+from core.picker import options_from_cards
+from core.reference import ModelRef
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOME = str(ROOT / "Home.py")
-LESSON_PAGES = [path for path, *_ in ui.LESSONS]
+LESSON_PAGES = [lesson.path for lesson in course.LESSONS]
 TIMEOUT = 180
 
 
@@ -26,15 +30,15 @@ def app(query: dict[str, str] | None = None) -> AppTest:
     return at
 
 
-def zoo_choices() -> list[Choice]:
+def zoo_refs() -> list[ModelRef]:
     options = options_from_cards(zoo.available())
-    return [Choice(family, d, beta) for family, sizes in options.items()
+    return [ModelRef(family, d, beta) for family, sizes in options.items()
             for d, betas in sizes.items() for beta in betas]
 
 
 def test_every_lesson_file_is_in_the_course_map():
     files = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
-    assert files == sorted(LESSON_PAGES)
+    assert files == sorted(LESSON_PAGES + [course.GLOSSARY.path])
 
 
 # Pages whose pictures wait for the student: what to do first so that they show some.
@@ -53,28 +57,29 @@ def test_page_renders_for_every_model_in_the_zoo(page):
         at.switch_page(page).run()
     if page in SETUP:
         SETUP[page](at).run()
-    for choice in zoo_choices():
-        at.session_state["choice"] = choice
+    for ref in zoo_refs():
+        at.session_state["model_ref"] = ref
         at.run()
-        for key, title in [(None, None), *page_sections(at)]:  # each part of a lesson in tabs
+        sections = page_sections(at)
+        for key, title in [(None, None), *sections]:  # each part of a lesson in tabs
             if key is not None:
                 at.session_state[key] = title
                 at.run()
-            where = f"{page} with {choice}" + (f", section {title!r}" if title else "")
+            where = f"{page} with {ref}" + (f", section {title!r}" if title else "")
             assert not at.exception, (where, [e.value for e in at.exception])
             assert not at.error, (where, [e.value for e in at.error])
             assert at.title, where
             if page not in NO_PICTURES_UNTIL_USED:  # a section may show a table instead
                 assert (at.image or at.get("vega_lite_chart") or at.get("bidi_component")
                         or (key and at.dataframe)), where
-        if key is not None:
-            at.session_state[key] = ui.SECTIONS[key][0]  # the next model starts on the first
+        for key in {key for key, _ in sections}:  # the next model starts on the first part
+            at.session_state[key] = layout.SECTIONS[key][0]
 
 
 def page_sections(at: AppTest) -> list[tuple[str, str]]:
-    """(key, title) of every section but the first of the page's `ui.sections` tabs."""
+    """(key, title) of every section but the first of the page's `layout.sections` tabs."""
     labels = [tab.label for tab in at.tabs]
-    keys = [key for key, titles in ui.SECTIONS.items() if titles == labels]
+    keys = [key for key, titles in layout.SECTIONS.items() if titles == labels]
     return [(key, title) for key in keys for title in labels[1:]]
 
 
@@ -82,17 +87,19 @@ def test_home_shows_reconstructions_the_lesson_map_and_the_zoo():
     at = app().run()
     assert len(at.image) == 3  # originals, autoencoder, VAE
     assert not at.warning, [w.value for w in at.warning]
-    assert len(at.get("page_link")) == len(LESSON_PAGES)
+    assert len(at.get("page_link")) == len(LESSON_PAGES) + 1  # and the glossary
     assert any("vae-z10-b1" in m.value for m in at.markdown)
 
 
 def test_a_shared_link_opens_its_model_read_only_and_it_survives_a_page_switch():
     at = app({"family": "ae", "latent": "2", "cmap": "grey", "lock": "1"}).run()
-    assert at.session_state["choice"] == Choice("ae", 2, 0.0, "grey")
+    assert at.session_state["model_ref"] == ModelRef("ae", 2, 0.0)
+    assert at.session_state["cmap"] == "grey"
     assert not at.sidebar.radio and not at.sidebar.selectbox  # read-only
     assert any("Fixed by your instructor" in i.value for i in at.sidebar.info)
     at.switch_page("pages/4_Latent_sliders.py").run()
-    assert at.session_state["choice"] == Choice("ae", 2, 0.0, "grey")
+    assert at.session_state["model_ref"] == ModelRef("ae", 2, 0.0)
+    assert at.session_state["cmap"] == "grey"
     assert sliders_data(at)["d"] == 2 and not at.exception
 
 
@@ -100,13 +107,13 @@ def test_the_picker_changes_the_model_for_every_page():
     at = app().run()
     at.sidebar.radio(key="_pick_family").set_value("ae").run()
     at.sidebar.selectbox(key="_pick_latent").set_value(3).run()
-    assert at.session_state["choice"] == Choice("ae", 3, 0.0)
+    assert at.session_state["model_ref"] == ModelRef("ae", 3, 0.0)
     at.switch_page("pages/4_Latent_sliders.py").run()
     assert sliders_data(at)["d"] == 3
     at.sidebar.radio(key="_pick_family").set_value("vae").run()
     at.sidebar.selectbox(key="_pick_latent").set_value(2).run()
     at.sidebar.selectbox(key="_pick_beta").set_value(4.0).run()
-    assert at.session_state["choice"] == Choice("vae", 2, 4.0)
+    assert at.session_state["model_ref"] == ModelRef("vae", 2, 4.0)
     assert sliders_data(at)["d"] == 2 and not at.exception
 
 
@@ -114,14 +121,14 @@ def test_the_picker_changes_the_model_for_every_page():
                                    {"latent": "../../etc/passwd", "evil": "<script>"}])
 def test_bad_links_are_ignored_with_a_notice(query):
     at = app(query).run()
-    assert at.session_state["choice"] == Choice()
+    assert at.session_state["model_ref"] == ModelRef()
     notices = [w.value for w in at.sidebar.warning]
     assert notices and not any("<" in n or "passwd" in n for n in notices)
     assert not at.exception
 
 
 def sliders_data(at: AppTest) -> dict:
-    """What Latent sliders sends its browser component (`core.websliders.sliders`)."""
+    """What Latent sliders sends its browser component (`core.app.sliders.show`)."""
     return json.loads(at.get("bidi_component")[0].proto.json)
 
 
@@ -137,7 +144,25 @@ def test_the_sliders_get_the_decoder_once_and_move_only_when_told():
     assert drawn["version"] > first["version"] and drawn["z"] != [0.0, 0.0]
     at.button[0].click().run()  # "Zeros (reset)"
     assert sliders_data(at)["z"] == [0.0, 0.0]
-    assert at.session_state["slider_2_0"] == 0.0
+    assert at.session_state[sliders.keys(2, 3.0)[0]] == 0.0
+
+
+def test_an_autoencoders_sliders_reach_its_codes_and_a_clipped_code_is_said_so():
+    """The AE at latent size 2 codes its digits far beyond ±3 (the 1s near (10, -10)): its
+    sliders reach as far as 99 % of its test codes, and a code beyond even that is named."""
+    at = app({"family": "ae", "latent": "2"}).run()
+    at.switch_page("pages/4_Latent_sliders.py").run()
+    limit = sliders_data(at)["limit"]
+    mu = selection.codes(ModelRef("ae", 2, 0.0))
+    assert limit > 3.0 and (np.abs(mu) <= limit).mean() >= 0.99
+    proto = prototypes(mu, selection.test_set()[1])
+    at.selectbox(key="sliders_proto").select(1).run()
+    assert sliders_data(at)["z"] == pytest.approx(np.clip(np.round(proto[1], 1), -limit, limit))
+    clipped = np.abs(mu).max() > limit  # a test image beyond the reach, then, is named
+    index = int(np.abs(mu).max(1).argmax())
+    at.number_input(key="sliders_index").set_value(index).run()
+    warnings = [w.value for w in at.warning]
+    assert clipped and any(f"Test image {index}" in w and "±" in w for w in warnings)
 
 
 def test_lessons_without_mnist_say_what_to_do_and_the_sliders_still_work(monkeypatch, tmp_path):
@@ -175,7 +200,7 @@ def test_lessons_without_mnist_say_what_to_do_and_the_sliders_still_work(monkeyp
 def test_a_prototype_travels_to_the_sliders():
     at = app({"family": "vae", "latent": "2"}).run()
     at.switch_page("pages/5_Digit_prototypes.py").run()
-    at.session_state["proto_section"] = ui.SECTIONS["proto_section"][2]  # the values, to take away
+    at.session_state["proto_section"] = layout.SECTIONS["proto_section"][2]  # the values, to take away
     at.run()
     at.selectbox(key="proto_digit").set_value(7).run()
     next(b for b in at.button if "Latent sliders" in b.label).click().run()

@@ -1,7 +1,12 @@
-"""Process settings for serving many students from one small CPU server.
+"""Process settings for serving many students from one small CPU server, in one place.
 
-`settle_script_run` runs at the top of every page's script run (`core.ui.page`). Each setting
-was measured with the benchmarks in `bench/`; README's Benchmarks section has the figures.
+- `configure_process`: once per process (glibc's malloc), from the first page run.
+- `script_thread`: one torch thread for the calling script thread. Streamlit runs each script
+  run in a thread of its own, and OpenMP's thread count belongs to the thread that sets it,
+  so this is the one setting that every script run (and fragment rerun) applies to itself.
+- `freeze_heap`: once, after `serve.py`'s warm-up has imported every page's modules.
+
+Each setting was measured with the benchmarks in `bench/`; docs/performance.md has the figures.
 """
 
 from __future__ import annotations
@@ -63,12 +68,13 @@ def freeze_heap() -> bool:
     return True
 
 
-def settle_script_run() -> None:
-    """Before a script run draws anything: glibc tuned, one torch thread, a frozen heap.
-
-    Interactive work (one slider move decodes one code) runs on one intra-op thread; batch work
-    raises it (`core.device.all_cores`). See `core.device.threads` for why.
-    """
+def configure_process() -> None:
+    """The process-wide settings, applied once (later calls return at once)."""
     tune_malloc()
+
+
+def script_thread() -> None:
+    """Interactive work (one slider move decodes one code) runs on one intra-op thread in the
+    calling script thread; batch work raises it (`core.device.all_cores`, and see
+    `core.device.threads` for why)."""
     torch.set_num_threads(1)
-    freeze_heap()

@@ -69,18 +69,18 @@ async def _warm(runtime: Runtime, name: str, query: str, timeout: float,
 
 
 async def warm_pages(query: str = "", timeout: float = 120.0) -> dict[str, float]:
-    """Run every page, and each of its sections (`ui.sections`), with the model `query` picks
+    """Run every page, and each of its sections (`layout.sections`), with the model `query` picks
     (the default one when empty). Returns the seconds each page took, its sections included.
     """
     runtime = Runtime.instance()
     seconds: dict[str, float] = {}
-    from core import ui  # imports torch and the models' code: the point of warming
+    from core.app import course, layout  # imports torch and the models' code: the point
 
-    for name in ui.page_urls():
-        known = set(ui.SECTIONS)
+    for name in course.page_urls():
+        known = set(layout.SECTIONS)
         seconds[name or "Home"] = await _warm(runtime, name, query, timeout)
-        for key in set(ui.SECTIONS) - known:  # the sections this page registered: open each
-            for title in ui.SECTIONS[key][1:]:
+        for key in set(layout.SECTIONS) - known:  # the sections this page registered: open each
+            for title in layout.SECTIONS[key][1:]:
                 seconds[name or "Home"] += await _warm(runtime, name, query, timeout,
                                                        {key: title})
     return seconds

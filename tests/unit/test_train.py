@@ -6,9 +6,10 @@ import torch
 
 from core.config import TrainConfig
 from core.models import build_model
-from core.train import evaluate, fit, main, new_model, synthetic_digits
+from core.evaluate import evaluate
+from core.train import fit, main, new_model, synthetic_digits
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CPU = torch.device("cpu")
 
 
@@ -47,9 +48,9 @@ def test_training_lowers_the_loss():
     config = tiny_config(epochs=4, latent_dim=2)
     model = build_model(config.kind, config.latent_dim)
     x = synthetic_digits(128)
-    before = evaluate(model, x, config.beta)["neg_elbo"]
+    before = evaluate(model, x, config.beta).neg_elbo
     reports = fit(model, x, config, device=CPU, x_test=x)
-    assert reports[-1].test["neg_elbo"] < before
+    assert reports[-1].test.neg_elbo < before
     assert len(reports) == 4 and not model.training
 
 
@@ -65,11 +66,11 @@ def test_stop_keeps_what_was_learned():
 def test_evaluate_reports_each_term():
     x = synthetic_digits(32)
     vae_metrics = evaluate(build_model("vae", 3), x, beta=4.0)
-    assert abs(vae_metrics["neg_elbo"] - vae_metrics["recon"] - vae_metrics["kl"]) < 0.01
-    assert abs(vae_metrics["loss"] - vae_metrics["recon"] - 4.0 * vae_metrics["kl"]) < 0.01
-    assert len(vae_metrics["kl_per_dim"]) == 3
+    assert abs(vae_metrics.neg_elbo - vae_metrics.recon - vae_metrics.kl) < 0.01
+    assert abs(vae_metrics.loss - vae_metrics.recon - 4.0 * vae_metrics.kl) < 0.01
+    assert len(vae_metrics.kl_per_dim) == 3
     ae_metrics = evaluate(build_model("ae", 3), x, beta=0.0)
-    assert ae_metrics["neg_elbo"] is None and ae_metrics["kl"] is None
+    assert ae_metrics.neg_elbo is None and ae_metrics.kl is None
 
 
 def test_the_autoencoder_ignores_beta():
@@ -85,11 +86,12 @@ def test_cli_refuses_to_overwrite_a_model(tmp_path, capsys):
 
 
 def test_format_metrics_for_every_kind_of_card():
-    from core.train import format_metrics
+    from core.cards import Metrics
+    from core.evaluate import format_metrics
 
-    assert format_metrics({"accuracy": 0.9931}) == "accuracy 99.31%"
-    assert format_metrics({"neg_elbo": None, "recon": 80.123}) == "recon 80.12"
-    assert format_metrics({"neg_elbo": 100.0, "recon": 80.0, "kl": 20.0, "active_dims": 7}) \
+    assert format_metrics(Metrics(accuracy=0.9931)) == "accuracy 99.31%"
+    assert format_metrics(Metrics(recon=80.123)) == "recon 80.12"
+    assert format_metrics(Metrics(neg_elbo=100.0, recon=80.0, kl=20.0, active_dims=7)) \
         == "-ELBO 100.00 (recon 80.00 + KL 20.00), 7 active dims"
 
 
@@ -114,11 +116,11 @@ def test_the_output_bias_starts_at_the_datas_log_odds():
 
     x = synthetic_digits(64)
     model = new_model(tiny_config())
-    before = evaluate(model, x, 1.0)["recon"]
+    before = evaluate(model, x, 1.0).recon
     init_output_bias(model, x)
     bias = model.decoder.deconvs[-1].bias
     assert torch.allclose(torch.sigmoid(bias), x.mean().expand_as(bias), atol=1e-5)
-    assert evaluate(model, x, 1.0)["recon"] < before  # the fresh decoder's grey guess costs more
+    assert evaluate(model, x, 1.0).recon < before  # the fresh decoder's grey guess costs more
 
 
 def test_fit_starts_the_output_bias_only_when_the_config_asks(monkeypatch):

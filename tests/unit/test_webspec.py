@@ -1,4 +1,4 @@
-"""The decoder as the browser gets it (`core.websliders`); `tests/test_browser.py` runs it there."""
+"""The decoder as the browser gets it (`core.webspec`); `tests/browser/test_browser.py` runs it there."""
 
 import base64
 
@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from torch import nn
 
-from core import websliders, zoo
+from core import webspec, zoo
 
 
 def test_the_spec_holds_every_decoder_layer_and_the_zoo_weights_exactly():
     model = zoo.load_model("vae", 2)
-    spec = websliders.decoder_spec(model)
+    spec = webspec.decoder_spec(model)
     ops = [layer["op"] for layer in spec["layers"]]
     assert ops == ["linear", "relu", "linear", "relu", "unflatten", "conv_transpose", "relu",
                    "conv_transpose", "sigmoid"]
@@ -22,13 +22,13 @@ def test_the_spec_holds_every_decoder_layer_and_the_zoo_weights_exactly():
 
 
 def test_each_model_has_its_own_key():
-    keys = {websliders.decoder_spec(zoo.load_model(family, latent)).get("key")
+    keys = {webspec.decoder_spec(zoo.load_model(family, latent)).get("key")
             for family, latent in [("vae", 2), ("ae", 2), ("vae", 10)]}
     assert len(keys) == 3
-    assert websliders.decoder_spec(zoo.load_model("vae", 2))["key"] in keys
+    assert webspec.decoder_spec(zoo.load_model("vae", 2))["key"] in keys
 
 
 def test_a_layer_the_browser_cannot_run_is_refused():
     for module in (nn.BatchNorm2d(4), nn.Conv2d(4, 4, 3, stride=2), nn.Conv2d(4, 4, 3, groups=2)):
         with pytest.raises(ValueError, match="cannot run"):
-            websliders._layer(module)
+            webspec._layer(module)

@@ -5,6 +5,7 @@ import pytest
 
 from core import embeddings as emb
 from core import zoo
+from core.cards import CLASSIFIER
 
 
 def test_pca_projects_and_inverts_within_its_plane():
@@ -52,10 +53,10 @@ def test_a_stale_shipped_map_is_not_used(tmp_path):
 
 def test_every_zoo_model_ships_current_maps():
     for card in zoo.available():
-        if card["kind"] == zoo.CLASSIFIER:
+        if card.kind == CLASSIFIER:
             continue
-        shipped = emb.load_shipped(card["name"], card["sha256"])
-        assert shipped is not None, f"{card['name']}: run python -m core.embeddings"
+        shipped = emb.load_shipped(card.name, card.sha256)
+        assert shipped is not None, f"{card.name}: run python -m core.embeddings"
         assert shipped["tsne"].shape == shipped["umap"].shape == (emb.SUBSET, 2)
         assert (shipped["index"] == emb.subset_indices()).all()
         for method in ("pca", "tsne", "umap"):

@@ -6,34 +6,22 @@ the reason, so the rest of the suite still runs on a laptop.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-from common import CHROMIUM, browser, server, wait_idle  # noqa: E402
+from bench.common import server, wait_idle
+from core import webspec, zoo
+from core.app import course
+from core.images import to_pixels
+from core.latent import decode
 
-from core import ui, websliders, zoo  # noqa: E402
-from core.images import to_pixels  # noqa: E402
-from core.latent import decode  # noqa: E402
-
-pytest.importorskip("playwright")
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-
-PAGES = ui.page_urls()
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = course.page_urls()
 EXCEPTION = "[data-testid=stException]"
 IMAGE = "[data-testid=stImage] img"
 CHART = "[data-testid=stVegaLiteChart]"
-
-
-@pytest.fixture(scope="module")
-def site():
-    with server() as (base, _), browser() as b:
-        yield base, b
 
 
 def open_page(site, path: str):
@@ -124,7 +112,7 @@ def test_the_browser_decoder_matches_pytorch_for_every_backbone(site, name):
         const m = await import("data:text/javascript;charset=utf-8," + encodeURIComponent(source));
         const layers = m.unpack(spec);
         return codes.map((z) => Array.from(m.decode(layers, z)));
-    }""", [(ROOT / "core" / "web" / "sliders.js").read_text(), websliders.decoder_spec(model),
+    }""", [(ROOT / "core" / "app" / "web" / "sliders.js").read_text(), webspec.decoder_spec(model),
            z.tolist()]))
     page.close()
     np.testing.assert_allclose(x_js.reshape(3, 28, 28), decode(model, z)[:, 0].numpy(),

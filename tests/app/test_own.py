@@ -10,7 +10,7 @@ from core import own, zoo
 from core.data import load_mnist_subset
 from core.images import seeded_indices
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOME = str(ROOT / "Home.py")
 TRAIN = "pages/11_Train_your_own.py"
 CPU = torch.device("cpu")
@@ -42,7 +42,7 @@ def test_a_run_trains_with_the_cli_loop_and_reports_like_a_card():
     assert job.step == job.total_steps == 12
     assert config.kl_warmup_steps == 3  # a quarter of the run
     card = job.result.card
-    assert card["epochs_completed"] == 2 and card["test"]["neg_elbo"] > 0
+    assert card.epochs_completed == 2 and card.test.neg_elbo > 0
     assert not job.result.model.training
     assert not any(p.requires_grad for p in job.result.model.parameters())
     # the loss came down over the run
@@ -61,7 +61,7 @@ def test_stop_keeps_what_was_learned():
     job = run_job(config, stop_after=3)
     assert job.state == "stopped"
     assert job.result is not None and job.step < job.total_steps
-    assert job.result.card["epochs_completed"] <= 1
+    assert job.result.card.epochs_completed <= 1
 
 
 def test_a_closed_session_stops_its_run():
@@ -106,7 +106,7 @@ def test_a_session_model_never_enters_the_zoo_or_another_session():
     assert any(s.label == "Or a model you trained" for s in mine.sidebar.selectbox)
     mine.switch_page("pages/4_Latent_sliders.py").run()
     assert not mine.exception, [e.value for e in mine.exception]
-    assert any("trained here" in c.value for c in mine.sidebar.caption)
+    assert any("on 1,000 digits" in c.value for c in mine.sidebar.caption)  # its own card
 
     other = AppTest.from_file(HOME, default_timeout=180).run()
     other.switch_page("pages/4_Latent_sliders.py").run()

@@ -1,0 +1,166 @@
+"""Pictures of digits and the charts several lessons share, in the session's colour map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+import torch
+
+from core.app import selection
+from core.images import png, tile, to_pixels
+
+
+def picture(rgb: np.ndarray, *, scale: int = 1, caption: str | None = None,
+            width: int | None = None, where: Any = st) -> None:
+    """Show an RGB uint8 array (H, W, 3) `scale` times larger, or `width` pixels wide.
+
+    The PNG holds the array's own pixels; the browser enlarges it (pixelated, see layout's CSS).
+    """
+    where.image(png(rgb), caption=caption, width=width or rgb.shape[1] * scale)
+
+
+def image(images: torch.Tensor | np.ndarray, *, columns: int | None = None, scale: int = 3,
+          caption: str | None = None, pad: int = 2, width: int | None = None,
+          where: Any = st) -> None:
+    """Show images (N, 1, 28, 28) as one crisp grid in the session's colour map."""
+    grid = tile(images, columns=columns or len(images), pad=pad)
+    picture(to_pixels(grid, scale=1, cmap=selection.cmap()), scale=scale, caption=caption,
+            width=width, where=where)
+
+
+def digit_colors() -> dict[str, Any]:
+    """Altair's colour encoding for digits 0-9: ten distinct categorical colours."""
+    return {"color": alt.Color("digit:N", scale=alt.Scale(scheme="tableau10"),
+                               legend=alt.Legend(title="digit", orient="right"))}
+
+
+def on_canvas(chart: alt.Chart) -> alt.Chart:
+    """A chart drawn on a canvas rather than in SVG: a scatter of a thousand codes draws faster
+    with no DOM node per point (Streamlit itself switches above 2,000 points)."""
+    return chart.properties(usermeta={"embedOptions": {"renderer": "canvas"}})
+
+
+def code_frame(mu: np.ndarray, labels: np.ndarray, n: int, seed: int = 0) -> pd.DataFrame:
+    """A seeded subset of n codes (N, d >= 2) as columns z1, z2, digit and index (in the test set)."""
+    keep = np.random.default_rng(seed).choice(len(mu), min(n, len(mu)), replace=False)
+    return pd.DataFrame({"z1": mu[keep, 0], "z2": mu[keep, 1], "digit": labels[keep],
+                         "index": keep})
+
+
+def lines(frame: pd.DataFrame, x: str, y: str, color: str, *, log_x: bool = False,
+          height: int = 260) -> alt.Chart:
+    """One line with points per value of `color`; every column of frame in the tooltip."""
+    axis = alt.Axis(values=sorted(frame[x].unique().tolist()))
+    scale = alt.Scale(type="log", base=2) if log_x else alt.Scale()
+    return alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X(f"{x}:Q", scale=scale, axis=axis), y=alt.Y(f"{y}:Q", scale=alt.Scale(zero=False)),
+        color=f"{color}:N", tooltip=[alt.Tooltip(c, format=".1f") if frame[c].dtype.kind == "f"
+                                     else c for c in frame.columns],
+    ).properties(height=height)
+
+
+def bars(frame: pd.DataFrame, x: str, y: str, *, title: str = "", height: int = 300) -> alt.Chart:
+    """One bar per row, in the frame's order; every column in the tooltip."""
+    return alt.Chart(frame, title=title).mark_bar().encode(
+        x=alt.X(f"{x}:N", sort=None, axis=alt.Axis(labelAngle=0)), y=alt.Y(f"{y}:Q"),
+        tooltip=[alt.Tooltip(c, format=".2f") if frame[c].dtype.kind == "f" else c
+                 for c in frame.columns],
+    ).properties(height=height)
+
+
+def digit_scatter(frame: pd.DataFrame, x: str, y: str, *, title: str | None = None,
+                  height: int = 330, size: int = 12, x_title: str | None = None,
+                  y_title: str | None = None, tooltip: list[Any] | None = None) -> alt.Chart:
+    """Codes as points coloured by their digit: frame has columns x, y and "digit"."""
+    return on_canvas(alt.Chart(frame, title=title or "").mark_circle(size=size, opacity=0.6)
+                     .encode(x=alt.X(f"{x}:Q", title=x_title or x),
+                             y=alt.Y(f"{y}:Q", title=y_title or y),
+                             tooltip=tooltip or ["digit:N", *(["index:Q"] if "index" in frame
+                                                               else [])], **digit_colors())
+                     .properties(height=height))
+
+
+def bce_bars(bce: dict[str, np.ndarray], digits: list[str], *, title: str,
+             height: int = 220) -> alt.Chart:
+    """Per-digit reconstruction error, one bar per model for each digit: bce is name -> (N,)
+    nats, digits the N labels along the axis."""
+    frame = pd.DataFrame([{"digit": digit, "model": name, "BCE (nats)": float(value)}
+                          for name, values in bce.items() for digit, value in zip(digits, values)])
+    return alt.Chart(frame, title=title).mark_bar().encode(
+        x=alt.X("digit:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset="model:N", y=alt.Y("BCE (nats):Q"),
+        color=alt.Color("model:N", legend=alt.Legend(orient="top", title=None)),
+        tooltip=["model", "digit", alt.Tooltip("BCE (nats):Q", format=".1f")],
+    ).properties(height=height)
+
+
+def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, *, title: str = "",
+            height: int = 260, scheme: str = "viridis",
+            domain: tuple[float, float] | None = None, sort_x: list[str] | None = None) -> alt.Chart:
+    """A grid of `value` over the categories x and y (x in frame order unless sort_x), with the
+    value in a tooltip; a diverging scheme ("redblue") centres on domain."""
+    scale = alt.Scale(scheme=scheme, **({"domain": list(domain)} if domain else {}),
+                      **({"reverse": True} if scheme == "redblue" else {}))
+    return alt.Chart(frame, title=title).mark_rect().encode(
+        x=alt.X(f"{x}:N", sort=sort_x or None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{y}:N"), color=alt.Color(f"{value}:Q", scale=scale),
+        tooltip=[x, y, alt.Tooltip(f"{value}:Q", format=".2f")],
+    ).properties(height=height)
+
+
+def faceted_codes(frame: pd.DataFrame, facet: str, order: list[str], columns: int = 3) -> alt.Chart:
+    """Small multiples of 2-D codes (columns z1, z2, digit), one panel per value of `facet`,
+    each with its own axes."""
+    chart = alt.Chart(frame).mark_circle(size=8, opacity=0.6).encode(
+        x=alt.X("z1:Q", title="z₁"), y=alt.Y("z2:Q", title="z₂"), **digit_colors(),
+    ).properties(width=220, height=190).facet(
+        facet=alt.Facet(f"{facet}:N", sort=order, title=None), columns=columns,
+    ).resolve_scale(x="independent", y="independent")
+    return on_canvas(chart)
+
+
+def rate_distortion(frame: pd.DataFrame) -> alt.Chart:
+    """KL (log scale) against reconstruction, one labelled line per "latent size"."""
+    base = alt.Chart(frame).encode(
+        x=alt.X("KL (nats):Q", scale=alt.Scale(type="log"), title="KL, the rate (nats, log scale)"),
+        y=alt.Y("reconstruction BCE (nats):Q", scale=alt.Scale(zero=False)),
+        color=alt.Color("latent size:N"),
+        tooltip=["latent size", "β", alt.Tooltip("KL (nats):Q", format=".1f"),
+                 alt.Tooltip("reconstruction BCE (nats):Q", format=".1f"), "active dims", "epochs"])
+    return base.mark_line(point=True) + base.mark_text(dx=12, dy=-8).encode(text="label:N")
+
+
+def kl_against_ink(frame: pd.DataFrame, threshold: float) -> alt.Chart:
+    """One point per latent dimension: its KL (symlog axis) against the ink its sweep moves,
+    coloured by "state", with the activity threshold as a dashed rule."""
+    points = alt.Chart(frame).mark_point(filled=True, size=60).encode(
+        x=alt.X("KL (nats):Q", scale=alt.Scale(type="symlog", constant=0.01)),
+        y=alt.Y("ink moved (pixels):Q"),
+        color=alt.Color("state:N", scale=alt.Scale(range=["#1f77b4", "#d62728"]),
+                        legend=alt.Legend(title=None, orient="top")),
+        shape=alt.Shape("state:N", legend=None),
+        tooltip=["β", "dimension", alt.Tooltip("KL (nats):Q", format=".3f"),
+                 alt.Tooltip("ink moved (pixels):Q", format=".0f")])
+    rule = alt.Chart(pd.DataFrame({"KL (nats)": [threshold]})).mark_rule(strokeDash=[4, 4]).encode(
+        x="KL (nats):Q")
+    return (points + rule).properties(height=300)
+
+
+def posterior_bars(mu: np.ndarray, sigma: np.ndarray, height: int = 280) -> alt.Chart:
+    """mu ± sigma (d,) of a posterior per latent dimension, over the prior's ±1 band."""
+    frame = pd.DataFrame({"dimension": [f"z{j}" for j in range(len(mu))], "mu": mu,
+                          "low": mu - sigma, "high": mu + sigma, "sigma": sigma})
+    band = alt.Chart(pd.DataFrame({"low": [-1.0], "high": [1.0]})).mark_rect(
+        color="#eeeeee").encode(y="low:Q", y2="high:Q")
+    bars = alt.Chart(frame).mark_rule(strokeWidth=3, color="#4c78a8").encode(
+        x=alt.X("dimension:N", sort=None, title="latent dimension"),
+        y=alt.Y("low:Q", title="μ ± σ"), y2="high:Q",
+        tooltip=["dimension", alt.Tooltip("mu:Q", format=".2f", title="μ"),
+                 alt.Tooltip("sigma:Q", format=".3f", title="σ")])
+    dots = alt.Chart(frame).mark_point(filled=True, size=60, color="#e45756").encode(
+        x=alt.X("dimension:N", sort=None), y="mu:Q")
+    return (band + bars + dots).properties(height=height)

@@ -1,0 +1,51 @@
+"""Where a student's digit comes from: the drawing canvas, an uploaded photo, or a test digit."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from streamlit_drawable_canvas import st_canvas
+
+from core.app import selection
+from core.digitize import MAX_UPLOAD_BYTES, DigitError, read_image, to_grey
+
+CANVAS = 280  # pixels a side: ten canvas pixels per MNIST pixel
+SOURCES = ("Draw it", "Upload a photo", "Take a test digit")
+
+
+def your_digit(source: str) -> tuple[np.ndarray | None, list[str]]:
+    """The grey picture (H, W) in [0, 1] the student chose and notes on how it was read, or
+    (None, []) with a prompt saying what to do."""
+    if source == SOURCES[0]:
+        left, right = st.columns([1, 2])
+        with left:
+            drawn = st_canvas(stroke_width=20, stroke_color="#FFFFFF", background_color="#000000",
+                              height=CANVAS, width=CANVAS, drawing_mode="freedraw",
+                              return_image_data=True, key="draw_canvas")
+        right.markdown("Draw one digit, 0 to 9, with the mouse (or a finger), as large as the "
+                       "box. The picture updates when you lift the pen; the canvas's own "
+                       "toolbar undoes a stroke or clears it.")
+        image = drawn.image_data if drawn is not None else None
+        if image is not None and image[..., :3].max() > 0:
+            return to_grey(np.asarray(image))
+        right.info("The canvas is empty: draw a digit to begin.")
+        return None, []
+    if source == SOURCES[1]:
+        upload = st.file_uploader(
+            "A PNG or JPEG of one digit (dark on light paper or light on dark)",
+            type=["png", "jpg", "jpeg"], key="draw_upload",
+            help=f"Up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB. Crop the photo close to the digit.")
+        if upload is None:
+            st.info("Upload a photo of a handwritten digit to begin.")
+            return None, []
+        try:
+            return read_image(upload.getvalue())
+        except DigitError as error:
+            st.error(str(error))
+            return None, []
+    x_test, labels = selection.test_set()
+    index = int(st.number_input("Test digit (index)", 0, len(x_test) - 1, 0, key="draw_index",
+                                help="An MNIST digit through the same steps: they should "
+                                     "change it very little."))
+    return 1.0 - x_test[index, 0].numpy(), [  # as if written in black ink on white paper
+        f"Test digit #{index}, a {labels[index]}, inverted to dark ink on light paper."]

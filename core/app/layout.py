@@ -1,0 +1,162 @@
+"""A lesson's frame: page setup, the title and what you will learn, parts in tabs, "what to
+notice", "try this", the code behind it, the next lesson, and the one way a part fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from core import glossary
+from core.app import course, serving, sidebar
+from core.checkpoint import WeightsError
+from core.data import MnistError
+from core.reference import ModelRef
+
+LOGGER = logging.getLogger("latent_lab")
+
+
+def page(title: str, icon: str) -> ModelRef:
+    """Page setup shared by every page: settings, styles and the sidebar picker."""
+    serving.configure_process()
+    serving.script_thread()
+    st.set_page_config(page_title=title, page_icon=icon, layout="wide")
+    st.markdown(_CSS, unsafe_allow_html=True)
+    return sidebar.picker()
+
+
+def lesson(title: str, icon: str, learn: list[str], terms: list[str] = ()) -> ModelRef:
+    """A lesson's top: page setup, the sidebar picker, the title, "what you will learn" and
+    the glossary's entries for the terms it uses."""
+    ref = page(f"{title} · Latent Lab", icon)
+    st.title(f"{icon} {title}")
+    st.markdown("**What you will learn**\n" + "\n".join(f"- {item}" for item in learn))
+    if terms:
+        with st.expander("Terms in this lesson: " + ", ".join(terms)):
+            st.markdown("\n".join(f"- **{t}**: {glossary.TERMS[t]}" for t in terms))
+            st.page_link(course.GLOSSARY.path, label="Every term, in the glossary",
+                         icon=course.GLOSSARY.icon)
+    return ref
+
+
+def fragment(body: Callable[[], None], *, run_every: float | None = None) -> Callable[[], None]:
+    """`st.fragment(body)`, whose reruns (each in a new script thread) get the script thread's
+    settings as a full run does."""
+
+    @functools.wraps(body)
+    def settled() -> None:
+        serving.script_thread()
+        body()
+
+    return st.fragment(settled, run_every=run_every)
+
+
+# Each page's sections, as `sections` registered them: key -> titles. The warm-up reads it to
+# run every section of a page once, not only the first.
+SECTIONS: dict[str, list[str]] = {}
+
+
+def sections(parts: dict[str, Callable[[], None]], key: str) -> None:
+    """A lesson's parts as tabs, title -> body; only the open tab's body runs and is sent.
+
+    Much of a new tab's time is the browser's React rendering of every element it is sent (a
+    Chromium trace of Autoencoder vs VAE opening on a warm server: 2.1 s of React for its 55
+    elements with all four parts on the page, 0.8 s for the 23 with one), so a page sends one
+    part at a time. `key` keeps the choice while the student changes models. Each body runs as
+    a `part`: if it fails, the other tabs and the rest of the page still work.
+    """
+    SECTIONS[key] = list(parts)
+    for tab, (title, body) in zip(st.tabs(list(parts), key=key, on_change="rerun"),
+                                  parts.items()):
+        if tab.open:
+            with tab, part(title.split("·")[-1].strip().lower()):
+                body()
+
+
+class Advice(Exception):
+    """Raised inside a `part` when the student's input cannot be used: the message says what to
+    do instead, and the part shows it in place of its figures."""
+
+
+class Nothing(Exception):
+    """Raised inside a `part` when there is nothing to show yet: the message, as a caption."""
+
+
+@contextmanager
+def part(what: str) -> Iterator[None]:
+    """Run one part of a page; if it fails, say there what failed and what to do, and let the
+    rest of the page render. The one error idiom of every page.
+
+    Streamlit's own stop/rerun signals derive from BaseException and pass through.
+    """
+    try:
+        yield
+    except Advice as advice:
+        st.warning(str(advice))
+    except Nothing as nothing:
+        st.caption(str(nothing))
+    except MnistError as error:
+        st.warning(f"**{what.capitalize()}** needs the MNIST digits. {error}")
+    except WeightsError as error:
+        st.warning(f"**{what.capitalize()}** is unavailable: {error}. Pick another model in "
+                   "the sidebar; the rest of the lesson still works.")
+    except Exception:  # noqa: BLE001 - a student sees a message, the server log the trace
+        LOGGER.exception("a part of a page failed: %s", what)
+        st.error(f"Something went wrong in **{what}**. The rest of the page still works; "
+                 "reload to try again.")
+
+
+def notice(points: list[str]) -> None:
+    """"What to notice": observations tied to the figures on screen."""
+    st.success("**What to notice**\n\n" + "\n".join(f"- {p}" for p in points))
+
+
+def try_this(prompts: list[str]) -> None:
+    st.info("**Try this** (predict first, then check)\n\n" + "\n".join(f"- {p}" for p in prompts))
+
+
+def show_code(*objects: Callable[..., Any] | type) -> None:
+    """A "show the code" expander with the source of the `core` functions behind the lesson."""
+    # Filled only once opened (a rerun): a code block loads the browser's syntax highlighter,
+    # ~0.6 s of every page open otherwise (`open_time` of bench/pages_and_memory.py on a page
+    # with one collapsed code block against one without).
+    with st.expander("Show the code", key="show_code_open", on_change="rerun") as box:
+        if box.open:
+            for obj in objects:
+                st.caption(f"`{obj.__module__}.{obj.__qualname__}`")
+                st.code(inspect.getsource(obj), language="python")
+
+
+def next_lesson(after: str) -> None:
+    """A link to the lesson after the page file `after` (or back home after the last one)."""
+    following = course.lesson_after(after)
+    if following is None:
+        st.page_link(course.HOME, label="Back to the lesson map", icon="🏠")
+    else:
+        st.page_link(following.path, label=f"Next lesson: {following.title} — {following.blurb}",
+                     icon=following.icon)
+
+
+def send_to_sliders(z: np.ndarray, source: str) -> None:
+    """Carry a code to the Latent sliders lesson and go there (it loads z on arrival)."""
+    st.session_state.sliders_incoming = {"z": [float(v) for v in z], "source": source}
+    st.switch_page(course.SLIDERS)
+
+
+_CSS = """
+<style>
+/* Keep the pixels of upscaled digits crisp, whatever size the browser draws them at. */
+[data-testid="stImage"] img { image-rendering: pixelated; }
+/* A picture the browser enlarges (`charts.picture`) shrinks to fit a narrow column. */
+[data-testid="stImageContainer"] { max-width: 100%; }
+/* Chart tooltips that show a digit (Embeddings) get it at 28 x 28: draw it three times larger. */
+#vg-tooltip-element img { width: 84px; height: 84px; image-rendering: pixelated; }
+</style>
+"""

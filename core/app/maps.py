@@ -1,0 +1,136 @@
+"""Maps of the latent space: a decoded grid drawn on axes, the test codes on the same axes (click
+to pick), and every pair of dimensions at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.app.charts import digit_colors
+from core.images import data_uri
+from core.latent import dim_name
+
+
+def _axes(titles: tuple[str, str], extent: tuple[float, float]) -> tuple[alt.X, alt.Y]:
+    scale = alt.Scale(domain=list(extent), nice=False)
+    return alt.X("x:Q", title=titles[0], scale=scale), alt.Y("y:Q", title=titles[1], scale=scale)
+
+
+def decoded_map(rgb: np.ndarray, extent: tuple[float, float], titles: tuple[str, str], *,
+                title: str, size: int = 420) -> alt.Chart:
+    """An RGB picture (H, W, 3) of decoded codes stretched over the square `extent` x `extent`."""
+    x, y = _axes(titles, extent)
+    frame = pd.DataFrame({"x": [extent[0]], "x2": [extent[1]], "y": [extent[0]],
+                          "y2": [extent[1]], "url": [data_uri(rgb)]})
+    return alt.Chart(frame).mark_image(aspect=False, smooth=False).encode(
+        x=x, x2="x2", y=y, y2="y2", url="url").properties(width=size, height=size, title=title)
+
+
+def clickable_codes(points: pd.DataFrame, extent: tuple[float, float], titles: tuple[str, str],
+                    *, title: str, size: int = 420) -> alt.Chart:
+    """Codes (columns x, y, digit, index) as points; a click picks the nearest (selection
+    "pick", its fields x, y and index), a second click drops it."""
+    x, y = _axes(titles, extent)
+    click = alt.selection_point(name="pick", fields=["x", "y", "index"], nearest=True,
+                                on="click", toggle="true")
+    return alt.Chart(points).mark_circle(size=14, clip=True).encode(
+        x=x, y=y, **digit_colors(), opacity=alt.condition(click, alt.value(0.9), alt.value(0.35)),
+        tooltip=["digit:N", "index:Q", alt.Tooltip("x:Q", format=".2f"),
+                 alt.Tooltip("y:Q", format=".2f")],
+    ).add_params(click).properties(width=size, height=size, title=title)
+
+
+def scatter_matrix(table: pd.DataFrame, cell: int = 110) -> alt.VConcatChart:
+    """Every pair of the numeric columns of table (plus "digit"): scatters off the diagonal,
+    each column's density on it."""
+    names = [c for c in table.columns if c != "digit"]
+    rows = []
+    for a in names:
+        cells = []
+        for b in names:
+            base = alt.Chart(table).properties(width=cell, height=cell)
+            if a == b:
+                cells.append(base.transform_density(b, as_=[b, "density"]).mark_area(opacity=0.6)
+                             .encode(x=alt.X(f"{b}:Q", title=b),
+                                     y=alt.Y("density:Q", title=None, axis=None)))
+            else:
+                cells.append(base.mark_circle(size=5, opacity=0.5).encode(
+                    x=alt.X(f"{b}:Q", title=b), y=alt.Y(f"{a}:Q", title=a), **digit_colors()))
+        rows.append(alt.hconcat(*cells))
+    return alt.vconcat(*rows)
+
+
+def pairs_expander(mu: np.ndarray, labels: np.ndarray, scaled: Callable[[np.ndarray, int], np.ndarray],
+                   *, key: str, n: int = 600) -> None:
+    """An expander with the scatter matrix of chosen dimensions of the codes mu (N, d), each
+    column shown as scaled(values, j) (the map's axis units)."""
+    d = mu.shape[1]
+    # Filled once opened (a rerun): up to 100 small charts, the slowest thing on a page to draw.
+    with st.expander("Every pair of dimensions: the scatter matrix", key=f"{key}_open",
+                     on_change="rerun") as box:
+        if not box.open:
+            return
+        chosen = st.multiselect("Dimensions (up to 10)", range(d), default=list(range(min(d, 5))),
+                                max_selections=10, format_func=dim_name, key=key)
+        if len(chosen) < 2:
+            st.caption("Choose at least two dimensions.")
+            return
+        sub = np.random.default_rng(1).choice(len(mu), n, replace=False)
+        table = pd.DataFrame(np.stack([scaled(mu[sub, j], j) for j in chosen], 1),
+                             columns=[dim_name(j) for j in chosen]).assign(digit=labels[sub])
+        st.altair_chart(scatter_matrix(table))
+        st.caption(f"{n} test codes, on the map's axes; the diagonal shows each dimension's "
+                   "density. Round, overlapping blobs centred on 0 are what a VAE's prior asks for.")
+
+
+def hover_digits(points: pd.DataFrame, method: str, *, title: str, height: int = 520) -> alt.Chart:
+    """A map's points (columns x, y, digit, index, image: a data URI) with the digit's picture
+    in the tooltip; a click picks the nearest point (selection "pick"), a second drops it."""
+    pick = alt.selection_point(name="pick", fields=["x", "y", "index"], nearest=True,
+                               on="click", toggle="true")
+    return alt.Chart(points).mark_circle(size=16).encode(
+        x=alt.X("x:Q", title=f"{method} 1", scale=alt.Scale(zero=False)),
+        y=alt.Y("y:Q", title=f"{method} 2", scale=alt.Scale(zero=False)),
+        opacity=alt.condition(pick, alt.value(0.95), alt.value(0.4)),
+        tooltip=["image:N", "digit:N", "index:Q"], **digit_colors(),
+    ).add_params(pick).properties(height=height, title=title)
+
+
+def digit_images(points: pd.DataFrame, method: str, *, n: int, seed: int = 3,
+                 height: int = 520) -> alt.Chart:
+    """n of the map's digits drawn as their pictures at their places."""
+    few = np.random.default_rng(seed).choice(len(points), min(n, len(points)), replace=False)
+    return alt.Chart(points.iloc[few]).mark_image(width=22, height=22).encode(
+        x=alt.X("x:Q", title=f"{method} 1", scale=alt.Scale(zero=False)),
+        y=alt.Y("y:Q", title=f"{method} 2", scale=alt.Scale(zero=False)), url="image:N",
+    ).properties(height=height)
+
+
+def posterior_map(codes: pd.DataFrame, mu: np.ndarray, rings: list[np.ndarray],
+                  cloud: np.ndarray, *, title: str, domain: tuple[tuple[float, float],
+                                                                 tuple[float, float]] | None = None,
+                  height: int = 420) -> alt.Chart:
+    """Test codes (columns z0, z1, digit), a posterior's mean mu (2,), its sigma ellipses
+    (each (P, 2)) and samples cloud (n, 2) on one plane; `domain` zooms to ((x0, x1), (y0, y1))."""
+    scale = [alt.Scale(domain=list(r), nice=False) for r in domain] if domain else \
+        [alt.Scale(), alt.Scale()]
+
+    def xy() -> dict:
+        return {"x": alt.X("z0:Q", scale=scale[0]), "y": alt.Y("z1:Q", scale=scale[1])}
+
+    layers = [alt.Chart(codes).mark_circle(size=12, opacity=0.5, clip=True).encode(
+                  **xy(), **digit_colors()),
+              alt.Chart(pd.DataFrame(cloud, columns=["z0", "z1"])).mark_circle(
+                  size=10, color="black", opacity=0.5, clip=True).encode(**xy())]
+    for ring, dash in zip(rings, ([], [4, 3])):
+        frame = pd.DataFrame(ring, columns=["z0", "z1"]).reset_index()
+        layers.append(alt.Chart(frame).mark_line(color="black", strokeDash=dash, clip=True)
+                      .encode(**xy(), order="index:Q"))
+    layers.append(alt.Chart(pd.DataFrame({"z0": [mu[0]], "z1": [mu[1]]})).mark_point(
+        shape="cross", size=400, color="black", filled=True, stroke="white", strokeWidth=1)
+        .encode(**xy()))
+    return alt.layer(*layers).properties(height=height, title=title)

@@ -1,0 +1,145 @@
+"""Which model a page shows, and the cached numbers every page shares.
+
+A page holds a `ModelRef`; `model`, `codes`, `card` and `decoder_spec` resolve it, for zoo
+models from process-wide caches (`st.cache_resource`: loaded once, in eval mode, never
+changed) and for a model the student trained from that session's state only. Nothing that
+belongs to one session goes into a process-wide cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import streamlit as st
+import torch
+
+from core import zoo
+from core.cards import Card
+from core.checkpoint import WeightsError
+from core.data import MnistError, load_mnist
+from core.images import COLOR_MAPS
+from core.latent import encode_mu
+from core.models import Autoencoder
+from core.own import OwnModel
+from core.picker import Options, options_from_cards
+from core.reference import DEFAULT, ModelRef
+from core.webspec import decoder_spec as _decoder_spec
+
+REF_KEY, CMAP_KEY, OWN_KEY = "model_ref", "cmap", "own_models"
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def zoo_options() -> Options:
+    """family -> latent size -> betas, for every readable model in weights/ (re-read each minute)."""
+    return options_from_cards(zoo.available())
+
+
+@st.cache_resource(show_spinner="Loading the MNIST test digits…")
+def test_set() -> tuple[torch.Tensor, np.ndarray]:
+    """The 10,000 test images (10000, 1, 28, 28) float32 and their labels (10000,) int64."""
+    x, labels = load_mnist("test")
+    return x, labels.numpy()
+
+
+@st.cache_resource(show_spinner="Encoding the test digits…", max_entries=32)
+def _zoo_codes(kind: str, latent: int, beta: float) -> np.ndarray:
+    return encode_mu(zoo.load_model(kind, latent, beta), test_set()[0]).numpy()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _zoo_spec(kind: str, latent: int, beta: float) -> dict[str, Any]:
+    return _decoder_spec(zoo.load_model(kind, latent, beta))
+
+
+def own_models() -> dict[int, OwnModel]:
+    """Models trained in this browser session (Train your own): id -> model. Never shared."""
+    return st.session_state.setdefault(OWN_KEY, {})
+
+
+def own(ref: ModelRef) -> OwnModel:
+    try:
+        return own_models()[ref.own]
+    except KeyError:
+        raise WeightsError(f"your model #{ref.own} is no longer in this session (a reload "
+                           "ends the models trained in it)") from None
+
+
+def model(ref: ModelRef) -> Autoencoder:
+    """The model `ref` names. Raises WeightsError (naming the file) if it cannot be loaded."""
+    return own(ref).model if ref.is_own else zoo.load_model(ref.kind, ref.latent, ref.beta)
+
+
+def codes(ref: ModelRef) -> np.ndarray:
+    """mu of every test image under the model: (10000, latent_dim) float32."""
+    if ref.is_own:
+        return own(ref).test_codes(test_set()[0])
+    return _zoo_codes(ref.kind, ref.latent, ref.beta)
+
+
+def codes_if_any(ref: ModelRef, needs: str, without: str) -> tuple[np.ndarray | None,
+                                                                  np.ndarray | None]:
+    """(codes, labels) of the test set for a lesson that also works without the data: without
+    them, a notice that says what `needs` them and what still works (`without`), and (None, None)."""
+    try:
+        return codes(ref), test_set()[1]
+    except MnistError as error:
+        st.warning(f"{needs} needs the MNIST digits ({error}); {without}.")
+        return None, None
+
+
+def card(ref: ModelRef) -> Card:
+    """The model's card: the zoo's, or the one made when the student trained it."""
+    return own(ref).card if ref.is_own else zoo.card_for(ref.kind, ref.latent, ref.beta)
+
+
+def decoder_spec(ref: ModelRef) -> dict[str, Any]:
+    """The decoder as the browser runs it (`core.webspec`), made once per model."""
+    if not ref.is_own:
+        return _zoo_spec(ref.kind, ref.latent, ref.beta)
+    mine = own(ref)
+    if mine.spec is None:  # kept on the session's own model, never in a process-wide cache
+        mine.spec = _decoder_spec(mine.model)
+    return mine.spec
+
+
+def picked() -> ModelRef:
+    """The model the sidebar picked for this session."""
+    return st.session_state.get(REF_KEY, DEFAULT)
+
+
+def cmap() -> str:
+    """The session's colour map for digits: a display preference, not part of the model."""
+    return st.session_state.get(CMAP_KEY, COLOR_MAPS[0])
+
+
+def vae_for(ref: ModelRef) -> ModelRef:
+    """The zoo VAE to compare with `ref`: the picked one, or β = 1 at the same latent size."""
+    return ref if ref.kind == "vae" and not ref.is_own else ref.with_kind("vae")
+
+
+def pair(ref: ModelRef) -> dict[str, ModelRef]:
+    """The autoencoder and the VAE at the picked latent size: name -> model.
+
+    A model the student trained takes the place of the zoo model of its own family.
+    """
+    out = {"Autoencoder": ref.with_kind("ae"), "VAE": vae_for(ref)}
+    if ref.is_own:
+        out["Autoencoder" if ref.kind == "ae" else "VAE"] = ref
+    return out
+
+
+def session_alive() -> Callable[[], bool]:
+    """A check that this browser session is still open, usable from another thread.
+
+    Without a Streamlit server (AppTest, scripts) there is nothing to check: always true.
+    """
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return lambda: True
+    server, session_id = Runtime.instance(), ctx.session_id
+    return lambda: server.is_active_session(session_id)
