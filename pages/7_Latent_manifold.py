@@ -101,8 +101,8 @@ with layout.part("the map"):
     shown = np.stack([axes.from_z(z[:, j].numpy(), j) for j in dims], 1)
     charts.picture(labelled_grid(decode(model, z), [f"({a:.1f}, {b:.1f})" for a, b in shown],
                                  columns=min(len(z), 12), scale=3, cmap=selection.cmap()),
-                   caption=f"Decoded; labelled at ({dim_name(dim_x)}, {dim_name(dim_y)}) in "
-                   f"{axes.unit}s")
+                   caption=f"Decoded at the codes labelled ({dim_name(dim_x)}, "
+                   f"{dim_name(dim_y)}), in {axes.unit}s")
 
 if mu is not None and d > 2:
     maps.pairs_expander(mu, labels, axes.from_z, key=f"man_pairs_{d}")
