@@ -77,22 +77,6 @@ def problems(config: TrainConfig, used: int, n_models: int) -> list[str]:
 
 
 @all_cores  # as the run itself will train
-def problems(config: TrainConfig, used: int, n_models: int) -> list[str]:
-    """Why a run cannot start, each saying what to change: the run's size, the session's
-    budget of digit presentations, the models it keeps."""
-    images, out = images_trained(config), []
-    if images > MAX_IMAGES_PER_RUN:
-        out.append(f"That is {images:,} digit presentations (epochs × digits); one run may "
-                   f"train at most {MAX_IMAGES_PER_RUN:,}. Lower the epochs or the digits.")
-    if used + images > MAX_IMAGES_PER_SESSION:
-        out.append(f"This session has trained {used:,} of its {MAX_IMAGES_PER_SESSION:,} digit "
-                   "presentations; this run would go past that. Choose a smaller run.")
-    if n_models >= MAX_MODELS:
-        out.append(f"You keep {MAX_MODELS} models already: remove one below to train another.")
-    return out
-
-
-@all_cores  # as the run itself, which trains with every core
 def timings(config: TrainConfig, device: torch.device, x: Tensor, warmup: int = 3,
             steps: int = 8) -> tuple[float, float]:
     """Measured cost per image of training (`fit`, the real loop) and of scoring (`evaluate`),
