@@ -7,6 +7,7 @@ from core.app import charts, course, layout, selection
 from core.claims import a_digit
 from core.images import seeded_indices
 from core.lessons.reconstruction import Rebuilt, rebuild
+from core.reference import ModelRef
 
 ref = layout.page("Latent Lab", "🧪")
 
@@ -46,6 +47,8 @@ with layout.part("the first taste"):
                                                   enumerate(digits)],
                                     title="Reconstruction error of each digit (lower is closer)",
                                     height=200), width="stretch")
+    layout.trained_alike({"Autoencoder": ModelRef("ae", 10), "VAE (β = 1)": ModelRef()},
+                         "the bottleneck")
     st.caption("BCE is the reconstruction error the models were trained to reduce, one pair of "
                "bars per digit above, both decoding the mean code. Which model copies better, "
                "digit by digit? The first lesson measures it on every test digit.")

@@ -55,19 +55,10 @@ def main() -> None:
     print(json.dumps(out, indent=2))
 
 
-def lesson_defaults(device: torch.device, x_test: torch.Tensor) -> dict[str, float]:
-    from core import own
-    from core.data import load_mnist_subset
-    from core.train import shuffled_subset
+def lesson_defaults(device: torch.device, x_test: torch.Tensor) -> dict[str, float | str | int]:
+    from bench.training_estimate import SETTINGS, measure
 
-    config = own.make_config("vae", 10, 1.0, epochs=3, subset=10_000, batch_size=64)
-    x_train, _ = load_mnist_subset("train", shuffled_subset(60_000, 10_000, 0).numpy())
-    estimate = own.estimate_seconds(config, *own.timings(config, device, x_test))  # as the page
-    job = own.TrainingJob(config, device)
-    job.start(x_train, x_test, x_test[:8])
-    job.join()
-    return {"estimate_s": round(estimate, 1), "seconds": round(job.seconds, 1),
-            "test_neg_elbo": round(job.result.card.test.neg_elbo, 2)}
+    return measure(*SETTINGS[0], device=device, x_test=x_test)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 """Lesson: draw a digit (or upload one), make it an MNIST digit, and see what the models make of it."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
@@ -69,6 +68,7 @@ with layout.part("what the models make of it"):
             charts.image(x_hat, scale=6, width=200, caption=f"{key.label} · BCE {float(bce[0]):.0f} "
                          f"nats · classifier: {int(q.argmax())} ({float(q.max()):.0%})")
 
+    layout.trained_alike(pair, "the bottleneck")
     st.header("3 · The VAE's posterior q(z | x)")
     vae_key = pair["VAE"]
     vae = selection.model(vae_key)
@@ -107,10 +107,9 @@ with layout.part("what the models make of it"):
                                           "and 2σ ellipses and 200 samples (black)",
                                           domain=tuple((c - reach, c + reach) for c in m2)),
                        width="stretch")
-    near = np.bincount(labels_all[keep][np.argsort(((codes - m2) ** 2).sum(1))[:50]], minlength=10)
     st.caption(f"Your digit's μ = ({m2[0]:.2f}, {m2[1]:.2f}) with σ = ({s2[0]:.3f}, {s2[1]:.3f}): "
-               f"the zoomed plot is {2 * reach:.2f} wide. Of the 50 test digits nearest to μ, "
-               f"{near.max()} are {int(near.argmax())}s.")
+               f"the zoomed plot is {2 * reach:.2f} wide. "
+               + lesson.neighbours_claim(codes, labels_all[keep], m2).text)
     if st.button("Use this code in Latent sliders", help="Carries μ of the picked model."):
         layout.send_to_sliders(posterior(selection.model(ref), x)[0][0].numpy(), "your digit's code")
 

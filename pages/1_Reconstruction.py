@@ -64,6 +64,7 @@ with layout.part("the reconstructions"):
             st.markdown(f"Mean BCE **{rebuilt.bce[name].mean():.1f}** nats per image, "
                         f"**{rebuilt.above_floor(name).mean():.1f}** above the floor · binarised "
                         f"pixels that match the original: **{agree.mean():.1%}**")
+    layout.trained_alike(pair, "the bottleneck")
     if len(models) == 2:
         digits = [f"#{i + 1} ({labels[j]})" for i, j in enumerate(index)]
         st.altair_chart(charts.bce_bars({**rebuilt.bce, "floor (a perfect copy)": rebuilt.floor},
@@ -82,8 +83,9 @@ average them into grey: blurrier copies, a higher BCE. Whether that is so depend
 the clouds are, and it is checked here on every test digit, decoding the mean code for both.
 """)
 with layout.part("the check on the whole test set"):
-    pair = list(selection.pair(ref).values())
-    result = experiments.measured(lesson.test_set_pair, pair, data=True)
+    # measured per model, so the autoencoder is run once for every VAE it is paired with
+    result = lesson.compare_on_test_set(*(experiments.measured(lesson.on_test_set, [key], data=True)
+                                          for key in selection.pair(ref).values()))
     layout.notice([c.text for c in lesson.test_set_claims(result, len(selection.test_set()[0]))])
 
 layout.try_this([
@@ -92,5 +94,5 @@ layout.try_this([
     "Move the threshold to 0.2 and 0.8: which row changes most, the originals or the "
     "reconstructions? (Hint: which images have more grey pixels?)",
 ])
-layout.show_code(reconstruct, bce_floor, lesson.test_set_pair)
+layout.show_code(reconstruct, bce_floor, lesson.on_test_set)
 layout.next_lesson(PAGE)

@@ -1,6 +1,5 @@
 """Lesson: the same network with two bottlenecks, and why only the VAE is a generator."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -20,8 +19,8 @@ ref = layout.lesson("Autoencoder vs VAE", "⚖️", [
     "what a larger latent size buys each model",
 ], terms=["prior", "posterior", "KL", "reparameterisation", "latent size", "mean code", "active dimension"])
 
-st.markdown("Both models use the same convolutional encoder and decoder, and the zoo trains "
-            "them the same way (the protocol is under part 4). Only the bottleneck differs:")
+st.markdown("Both models are the same kind of convolutional encoder and decoder; only the "
+            "bottleneck differs:")
 left, right = st.columns(2)
 left.markdown("**Autoencoder** — one code per image, trained on reconstruction alone:")
 left.latex(r"z = \mu(x), \qquad \mathcal{L} = \mathrm{BCE}(x, \mathrm{dec}(z))")
@@ -33,6 +32,8 @@ st.markdown("The KL term is what should make the VAE a *generator*: after traini
             "from N(0, I) lands where the decoder has learned to draw digits. The parts below "
             "check that prediction with numbers.")
 pair = selection.pair(ref)
+with layout.part("how these models trained"):
+    layout.trained_alike(pair, "the bottleneck")
 
 
 def where_codes_land() -> None:
@@ -43,10 +44,10 @@ def where_codes_land() -> None:
     frames = {name: charts.code_frame(selection.codes(key), selection.test_set()[1], 1500)
               for name, key in shown.items()}
     for column, (name, frame) in zip(st.columns(2), frames.items()):
-        column.altair_chart(charts.digit_scatter(frame, "z1", "z2", x_title="z₁", y_title="z₂",
+        column.altair_chart(charts.digit_scatter(frame, "z0", "z1",
                                                  title=f"{name} codes ({shown[name].label})"),
                             width="stretch")
-    claims = compare.spread_claims(*(f[["z1", "z2"]].to_numpy() for f in frames.values()))
+    claims = compare.spread_claims(*(f[["z0", "z1"]].to_numpy() for f in frames.values()))
     layout.notice([c.text for c in claims] + [
         "Look for empty space between the clusters in each plot: a decoder never learned "
         "anything there. Part 2 decodes random codes to see what lives in it."])
@@ -70,10 +71,8 @@ def random_codes() -> None:
             st.markdown(f"**{title}**")
             st.metric("look like a digit", f"{v.confident:.0%}")
             charts.image(v.images, columns=8, scale=2, pad=1)
-            st.altair_chart(alt.Chart(pd.DataFrame({"digit": range(10), "samples": v.histogram}))
-                            .mark_bar().encode(x=alt.X("digit:O", axis=alt.Axis(labelAngle=0)),
-                                               y="samples:Q").properties(height=170),
-                            width="stretch")
+            st.altair_chart(charts.bars(pd.DataFrame({"digit": range(10), "samples": v.histogram}),
+                                        "digit", "samples", height=170), width="stretch")
             st.caption(f"Entropy of the labels: {v.entropy_bits:.2f} bits (3.32 if all ten "
                        "digits came out equally often).")
     if len(found) == 3:
@@ -103,25 +102,17 @@ def latent_sizes() -> None:
                 "over all 10,000 test digits, decoding the mean code for both families.")
     family = st.radio("Family", ["ae", "vae"], format_func={"ae": "Autoencoder",
                       "vae": "VAE (β = 1)"}.get, horizontal=True, key="avv_family")
-    cards = {kind: {d: selection.card(ModelRef(kind, d, 1.0)) for d, betas in
-                    selection.zoo_options().get(kind, {}).items() if kind == "ae" or 1.0 in betas}
-             for kind in ("ae", "vae")}
+    cards = selection.cards_by_size()
     sizes = sorted(cards[family])
     refs = [ModelRef(family, d, 1.0) for d in sizes]
     charts.image(experiments.measured(compare.rows_by_size, refs, data=True), columns=8, scale=2,
                  caption="Top row: the originals. Then latent size " + ", ".join(map(str, sizes)))
-    frame = pd.DataFrame([{"latent size": d, "family": name,
-                           "reconstruction at the mean code (nats)":
-                           c.test.recon_at_mean, "epochs": c.epochs_completed}
-                          for kind, name in (("ae", "Autoencoder"), ("vae", "VAE (β = 1)"))
-                          for d, c in sorted(cards[kind].items())])
-    st.altair_chart(charts.lines(frame, "latent size", "reconstruction at the mean code (nats)",
+    st.altair_chart(charts.lines(compare.size_frame(cards), "latent size", compare.SIZE_Y,
                                  "family", log_x=True), width="stretch")
     st.caption(zoo.PROTOCOL)
     layout.notice([c.text for c in compare.size_claims(cards["ae"], cards["vae"])])
 
 
-st.markdown("The lesson has four parts; pick one in the tabs below.")
 layout.sections({"1 · Where the test digits land": where_codes_land,
                  "2 · Random codes, decoded": random_codes,
                  "3 · Walk from one digit to another": walks,

@@ -8,6 +8,7 @@ from core.app import charts, experiments, layout, selection
 from core.evaluate import ACTIVE_KL
 from core.latent import sweep
 from core.lessons import beta as lesson
+from core.lessons.protocol import protocol_claim
 from core.models import kl_per_dim, loss_terms
 from core.reference import ModelRef
 
@@ -65,12 +66,9 @@ def rate_distortion() -> None:
     st.markdown("Each point is one model, measured on the 10,000 test digits: how many nats its "
                 "codes carry (KL, the *rate*) and how many it loses rebuilding the digit (BCE, "
                 "the *distortion*). Lower-left is better; no model gets there for free.")
-    rd = pd.DataFrame([{"latent size": f"latent size {d}", "β": b, "label": f"β={b:g}",
-                        "KL (nats)": c.test.kl, "reconstruction BCE (nats)": c.test.recon,
-                        "active dims": c.test.active_dims, "epochs": c.epochs_completed}
-                       for d in SIZES for b, c in sorted(cards[d].items())])
-    st.altair_chart(charts.rate_distortion(rd), width="stretch")
-    claims = [lesson.protocol_claim([c for d in SIZES for c in cards[d].values()])]
+    st.altair_chart(charts.rate_distortion(lesson.rd_frame(cards)), width="stretch")
+    claims = [protocol_claim({f"latent size {d}, β = {b:g}": c for d in SIZES
+                              for b, c in cards[d].items()}, "β, within each latent size")]
     for d in SIZES:
         claims += lesson.rd_claims(cards[d], d)
     layout.notice([c.text for c in claims])
@@ -82,11 +80,8 @@ def active_dimensions() -> None:
                 f"at or below {ACTIVE_KL:g} nats counts as switched off: **posterior collapse**.")
     moved = {b: experiments.measured(lesson.sweep_dims, [r], order=tuple(range(10)), steps=9)[1]
              for b, r in series[10].items()}
-    frame = pd.DataFrame([{"β": f"β = {b:g}", "dimension": j, "KL (nats)": k,
-                           "ink moved (pixels)": float(moved[b][j]),
-                           "state": "active" if k > ACTIVE_KL else f"collapsed (≤ {ACTIVE_KL:g})"}
-                          for b, c in cards[10].items() for j, k in enumerate(c.test.kl_per_dim)])
-    st.altair_chart(charts.kl_against_ink(frame, ACTIVE_KL), width="stretch")
+    st.altair_chart(charts.kl_against_ink(lesson.kl_ink_frame(cards[10], moved), ACTIVE_KL),
+                    width="stretch")
     st.caption("One point per dimension of each model (hover for its β); the dashed line is "
                f"the {ACTIVE_KL:g}-nat threshold the model cards use.")
     layout.notice([c.text for c in lesson.active_claims(cards[10], moved)])
@@ -109,7 +104,6 @@ def sweeps() -> None:
                        + ", ".join(f"{j} ({kl[j]:.2f}, {m:.0f})" for j, m in zip(order, moved)))
 
 
-st.markdown("The lesson has four parts; pick one in the tabs below.")
 layout.sections({"1 · The codes for each β": codes_for_each_beta,
                  "2 · Rate against distortion": rate_distortion,
                  "3 · Which dimensions stay active": active_dimensions,

@@ -30,52 +30,25 @@ LIMIT = lesson.slider_limit(ref.kind, mu)
 keys = sliders.keys(d, LIMIT)
 
 
-def set_z(z: np.ndarray, source: str = "") -> None:
-    """Move every slider to z, clipped to the sliders' range (and say so if it was)."""
-    values, clipped = lesson.clip(np.asarray(z, dtype=np.float32), LIMIT)
-    for key, value in zip(keys, values):
-        st.session_state[key] = float(value)
-    if clipped:
-        st.session_state.sliders_clipped = (f"{source or 'The code'} reaches beyond the "
-                                            f"sliders' ±{LIMIT:g} on " + ", ".join(
-                                                f"z{j}" for j in clipped) + ": those sliders "
-                                            "stop at the end of their range, so the digit "
-                                            "differs from the code's own.")
-    # the browser moves its sliders only for a new version
-    st.session_state.sliders_version = st.session_state.get("sliders_version", 0) + 1
-
-
-incoming = st.session_state.pop("sliders_incoming", None)  # a code sent by another lesson
-if incoming is not None and len(incoming["z"]) == d:
-    set_z(np.asarray(incoming["z"]), incoming["source"].capitalize())
-    st.toast(f"Loaded {incoming['source']}.")
-for key in keys:
-    st.session_state.setdefault(key, 0.0)
+sliders.arrive(keys, LIMIT)  # a code another lesson sent, else where the sliders were
 
 with st.container(border=True):
     st.markdown("**Start from**")
     c1, c2, c3, c4 = st.columns([1, 1, 1.3, 1.3])
-    c1.button("Zeros (reset)", on_click=set_z, args=(np.zeros(d),), width="stretch")
-    seed = st.session_state.setdefault("sliders_seed", 0)
-
-    def randomise() -> None:
-        st.session_state.sliders_seed += 1
-        set_z(np.random.default_rng(st.session_state.sliders_seed).standard_normal(d))
-
-    c2.button("🎲 Random draw", on_click=randomise, width="stretch",
+    c1.button("Zeros (reset)", on_click=sliders.set_code, args=(keys, np.zeros(d), LIMIT),
+              width="stretch")
+    c2.button("🎲 Random draw", on_click=sliders.randomise, args=(keys, LIMIT), width="stretch",
               help="z ~ N(0, I), a fresh draw each click.")
     if mu is not None:
-        protos = prototypes(mu, labels)
         digit = c3.selectbox("A digit's prototype", range(10), index=None,
                              placeholder="choose a digit", key="sliders_proto")
-        if digit is not None and st.session_state.get("sliders_proto_done") != (digit, d):
-            set_z(protos[digit], f"The prototype of {digit}")
-        st.session_state.sliders_proto_done = (digit, d)
+        if sliders.pick_once(digit, "proto", d):
+            sliders.set_code(keys, prototypes(mu, labels)[digit], LIMIT,
+                             f"The prototype of {digit}")
         index = c4.number_input("An encoded test image (index)", 0, len(mu) - 1, None,
                                 placeholder="type an index", key="sliders_index")
-        if index is not None and st.session_state.get("sliders_index_done") != (index, d):
-            set_z(mu[int(index)], f"Test image {index}")
-        st.session_state.sliders_index_done = (index, d)
+        if sliders.pick_once(index, "index", d):
+            sliders.set_code(keys, mu[int(index)], LIMIT, f"Test image {index}")
 
 
 spec = selection.decoder_spec(ref)

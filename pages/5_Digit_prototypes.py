@@ -34,7 +34,7 @@ def dimension_statistics() -> None:
     stats = pd.DataFrame(mu, columns=names).describe().T.rename(columns={"50%": "median"})
     st.dataframe(stats.style.format("{:.2f}", subset=stats.columns[1:]).format("{:.0f}",
                  subset=["count"]), width="stretch", height=min(38 + 35 * d, 420))
-    st.caption(lesson.scale_claim(mu, ref.kind).text)
+    st.caption(lesson.scale_claim(mu, ref.kind, ref.beta).text)
 
 
 def the_prototypes() -> None:
@@ -69,7 +69,6 @@ def take_away() -> None:
         layout.send_to_sliders(protos[digit], f"the prototype of {digit}")
 
 
-st.markdown("The lesson has three parts; pick one in the tabs below.")
 if mu is not None:
     layout.sections({"1 · The prototypes": the_prototypes,
                      "2 · Each dimension over the test set": dimension_statistics,

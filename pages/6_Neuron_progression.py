@@ -1,6 +1,5 @@
 """Lesson: sweep one latent dimension at a time and name what it controls."""
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 import torch

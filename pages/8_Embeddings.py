@@ -109,7 +109,8 @@ def images_on_the_map() -> None:
 
 if shown is not None:
     layout.sections({"What this map keeps": what_the_map_keeps,
-                     "Images on the map": images_on_the_map}, key="emb_section")
+                     "Images on the map": images_on_the_map}, key="emb_section",
+                    lesson_parts=False)
 
 layout.try_this([
     "Predict which map keeps neighbourhoods best for the VAE at latent size 2, then check the "

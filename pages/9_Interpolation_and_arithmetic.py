@@ -55,6 +55,7 @@ with layout.part("the walks"):
                                      columns=steps, scale=2, cmap=selection.cmap()),
                        caption=f"{title} — middle steps {distance[title]:.2f} from the nearest "
                        "real test digit")
+    layout.trained_alike(pair, "the bottleneck")
     vae = selection.model(pair["VAE"])
     mu = encode_mu(vae, x_test[[first, second]])
     norms = {"a": mu[0].norm().item(), "b": mu[1].norm().item(),

@@ -45,9 +45,10 @@ def on_canvas(chart: alt.Chart) -> alt.Chart:
 
 
 def code_frame(mu: np.ndarray, labels: np.ndarray, n: int, seed: int = 0) -> pd.DataFrame:
-    """A seeded subset of n codes (N, d >= 2) as columns z1, z2, digit and index (in the test set)."""
+    """A seeded subset of n codes (N, d >= 2) as columns z0, z1 (the first two dimensions, named
+    as every lesson names them), digit and index (in the test set)."""
     keep = np.random.default_rng(seed).choice(len(mu), min(n, len(mu)), replace=False)
-    return pd.DataFrame({"z1": mu[keep, 0], "z2": mu[keep, 1], "digit": labels[keep],
+    return pd.DataFrame({"z0": mu[keep, 0], "z1": mu[keep, 1], "digit": labels[keep],
                          "index": keep})
 
 
@@ -113,10 +114,10 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, *, title: str = "",
 
 
 def faceted_codes(frame: pd.DataFrame, facet: str, order: list[str], columns: int = 3) -> alt.Chart:
-    """Small multiples of 2-D codes (columns z1, z2, digit), one panel per value of `facet`,
+    """Small multiples of 2-D codes (columns z0, z1, digit), one panel per value of `facet`,
     each with its own axes."""
     chart = alt.Chart(frame).mark_circle(size=8, opacity=0.6).encode(
-        x=alt.X("z1:Q", title="z₁"), y=alt.Y("z2:Q", title="z₂"), **digit_colors(),
+        x=alt.X("z0:Q"), y=alt.Y("z1:Q"), **digit_colors(),
     ).properties(width=220, height=190).facet(
         facet=alt.Facet(f"{facet}:N", sort=order, title=None), columns=columns,
     ).resolve_scale(x="independent", y="independent")

@@ -15,9 +15,10 @@ import numpy as np
 import streamlit as st
 
 from core import glossary
-from core.app import course, serving, sidebar
+from core.app import course, selection, serving, sidebar
 from core.checkpoint import WeightsError
 from core.data import MnistError
+from core.lessons.protocol import protocol_claim
 from core.reference import ModelRef
 
 LOGGER = logging.getLogger("latent_lab")
@@ -63,16 +64,22 @@ def fragment(body: Callable[[], None], *, run_every: float | None = None) -> Cal
 SECTIONS: dict[str, list[str]] = {}
 
 
-def sections(parts: dict[str, Callable[[], None]], key: str) -> None:
+def sections(parts: dict[str, Callable[[], None]], key: str, *,
+             lesson_parts: bool = True) -> None:
     """A lesson's parts as tabs, title -> body; only the open tab's body runs and is sent.
 
     Much of a new tab's time is the browser's React rendering of every element it is sent (a
     Chromium trace of Autoencoder vs VAE opening on a warm server: 2.1 s of React for its 55
     elements with all four parts on the page, 0.8 s for the 23 with one), so a page sends one
     part at a time. `key` keeps the choice while the student changes models. Each body runs as
-    a `part`: if it fails, the other tabs and the rest of the page still work.
+    a `part`: if it fails, the other tabs and the rest of the page still work. With
+    `lesson_parts` the tabs are introduced as the lesson's parts.
     """
     SECTIONS[key] = list(parts)
+    words = {2: "two", 3: "three", 4: "four", 5: "five"}
+    if lesson_parts:
+        st.markdown(f"The lesson has {words.get(len(parts), len(parts))} parts; pick one in the "
+                    "tabs below.")
     for tab, (title, body) in zip(st.tabs(list(parts), key=key, on_change="rerun"),
                                   parts.items()):
         if tab.open:
@@ -142,6 +149,13 @@ def next_lesson(after: str) -> None:
     else:
         st.page_link(following.path, label=f"Next lesson: {following.title} — {following.blurb}",
                      icon=following.icon)
+
+
+def trained_alike(refs: dict[str, ModelRef], differs: str) -> None:
+    """Say under a comparison whether its models (name -> model) trained the same way, read
+    from their cards; `differs` names what the comparison is about."""
+    cards = {name: selection.card(ref) for name, ref in refs.items()}
+    st.caption(protocol_claim(cards, differs).text)
 
 
 def send_to_sliders(z: np.ndarray, source: str) -> None:

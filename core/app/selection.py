@@ -104,6 +104,12 @@ def decoder_spec(ref: ModelRef) -> dict[str, Any]:
     return mine.spec
 
 
+def cards_by_size(beta: float = 1.0) -> dict[str, dict[int, Card]]:
+    """The zoo's cards by family and latent size: every autoencoder, and each VAE with this β."""
+    return {kind: {d: card(ModelRef(kind, d, beta)) for d, betas in zoo_options().get(kind, {})
+                   .items() if kind == "ae" or beta in betas} for kind in ("ae", "vae")}
+
+
 def picked() -> ModelRef:
     """The model the sidebar picked for this session."""
     return st.session_state.get(REF_KEY, DEFAULT)

@@ -4,6 +4,7 @@ the sentences each figure supports."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import torch
 
 from core.cards import Card
@@ -14,18 +15,6 @@ from core.models import Autoencoder
 
 TRENDS = {1: "rises along the series", -1: "falls along the series",
           0: "follows no single trend"}
-
-
-def protocol_claim(cards: list[Card]) -> Claim:
-    """Whether the models on one chart trained alike: the same epochs and configuration except
-    β. (The zoo trains them so; a chart with a student's model says where it differs.)"""
-    epochs = sorted({c.epochs_completed for c in cards})
-    same = len(epochs) == 1 and len({(c.config.batch_size, c.config.lr, c.config.seed)
-                                     for c in cards if c.config is not None}) == 1
-    text = (f"Every model here trained the same way, {epochs[0]} epochs each: only β differs."
-            if same else "These models did not all train the same way (epochs: "
-            + ", ".join(map(str, epochs)) + "): compare them with care.")
-    return Claim(text, {"same_protocol": same, "epochs": tuple(epochs)})
 
 
 def median_norms(codes: dict[float, np.ndarray]) -> dict[float, float]:
@@ -95,8 +84,30 @@ def active_claims(cards: dict[float, Card], moved: dict[float, np.ndarray]) -> l
     dead = [m for b in moved for m, k in zip(moved[b], cards[b].test.kl_per_dim) if k <= ACTIVE_KL]
     alive = [m for b in moved for m, k in zip(moved[b], cards[b].test.kl_per_dim) if k > ACTIVE_KL]
     if dead and alive:
+        separated = max(dead) < min(alive)
         out.append(Claim(
-            f"Why the line is at {ACTIVE_KL:g} nats: in these sweeps the dimensions below it move "
-            f"at most {max(dead):.0f} pixels of ink, those above it at least {min(alive):.0f}.",
-            {"dead_max": max(dead), "alive_min": min(alive), "separated": max(dead) < min(alive)}))
+            (f"Why the line is at {ACTIVE_KL:g} nats: in these sweeps the dimensions below it "
+             f"move at most {max(dead):.0f} pixels of ink, those above it at least "
+             f"{min(alive):.0f}." if separated else
+             f"The {ACTIVE_KL:g}-nat line does not split these sweeps cleanly: a dimension below "
+             f"it moves up to {max(dead):.0f} pixels of ink, one above it as little as "
+             f"{min(alive):.0f}. Hover the points near the line."),
+            {"dead_max": max(dead), "alive_min": min(alive), "separated": separated}))
     return out
+
+
+def rd_frame(cards: dict[int, dict[float, Card]]) -> pd.DataFrame:
+    """The rate-distortion chart's points: one row per model, cards[latent size][β]."""
+    return pd.DataFrame([{"latent size": f"latent size {d}", "β": b, "label": f"β={b:g}",
+                          "KL (nats)": c.test.kl, "reconstruction BCE (nats)": c.test.recon,
+                          "active dims": c.test.active_dims, "epochs": c.epochs_completed}
+                         for d in sorted(cards) for b, c in sorted(cards[d].items())])
+
+
+def kl_ink_frame(cards: dict[float, Card], moved: dict[float, np.ndarray]) -> pd.DataFrame:
+    """One row per dimension of each model: its KL, the ink its sweep moves (moved[β], by
+    dimension), and whether it counts as active (KL above ACTIVE_KL)."""
+    return pd.DataFrame([{"β": f"β = {b:g}", "dimension": j, "KL (nats)": k,
+                          "ink moved (pixels)": float(moved[b][j]),
+                          "state": "active" if k > ACTIVE_KL else f"collapsed (≤ {ACTIVE_KL:g})"}
+                         for b, c in cards.items() for j, k in enumerate(c.test.kl_per_dim)])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import torch
 from torch import Tensor
 
@@ -20,13 +21,13 @@ RADIUS_95 = 2.448  # sqrt of the 95 % quantile of chi-squared with 2 degrees of 
 
 
 def spread_claims(mu_ae: np.ndarray, mu_vae: np.ndarray) -> list[Claim]:
-    """Two 2-D code clouds (N, 2): the range of z1 of each, and the share inside the circle
+    """Two 2-D code clouds (N, 2): the range of z0 of each, and the share inside the circle
     that holds 95 % of N(0, I)."""
     inside = {k: float((np.linalg.norm(m, axis=1) <= RADIUS_95).mean())
               for k, m in (("ae", mu_ae), ("vae", mu_vae))}
     ae, vae = mu_ae[:, 0], mu_vae[:, 0]
     return [
-        Claim(f"Look at the axes. The autoencoder's codes span z₁ from {ae.min():.1f} to "
+        Claim(f"Look at the axes. The autoencoder's codes span z0 from {ae.min():.1f} to "
               f"{ae.max():.1f}; the VAE's from {vae.min():.1f} to {vae.max():.1f}. Nothing told "
               "the autoencoder where to put its codes.",
               {"ae_min": ae.min(), "ae_max": ae.max(), "vae_min": vae.min(), "vae_max": vae.max()}),
@@ -121,6 +122,18 @@ def size_claims(ae_cards: dict[int, Card], vae_cards: dict[int, Card]) -> list[C
               "so it can leave dimensions it does not need unused.",
               {"active": largest.active_dims, "latent": sizes[-1]}),
     ]
+
+
+SIZE_Y = "reconstruction at the mean code (nats)"
+
+
+def size_frame(cards: dict[str, dict[int, Card]]) -> pd.DataFrame:
+    """The latent-size chart's points: one row per card of cards["ae"] and cards["vae"] (latent
+    size -> card), with its reconstruction at the mean code and its epochs."""
+    names = {"ae": "Autoencoder", "vae": "VAE (β = 1)"}
+    return pd.DataFrame([{"latent size": d, "family": names[kind], SIZE_Y: c.test.recon_at_mean,
+                          "epochs": c.epochs_completed}
+                         for kind in ("ae", "vae") for d, c in sorted(cards.get(kind, {}).items())])
 
 
 def rows_by_size(models: list[Autoencoder], x_test: Tensor, labels: object, *,

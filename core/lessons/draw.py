@@ -36,3 +36,12 @@ def claims(read: dict[str, int], sigma: np.ndarray, agree: float, n_samples: int
     out.append(Claim(f"{agree:.0%} of {n_samples} decoded samples from q(z|x) are read as a "
                      f"{yours}: {style}.", {"agree": agree, "n": n_samples}))
     return out
+
+
+def neighbours_claim(codes: np.ndarray, labels: np.ndarray, mu: np.ndarray,
+                     k: int = 50) -> Claim:
+    """Which digit is most common among the k test codes (N, d) nearest to your digit's μ (d,)."""
+    counts = np.bincount(labels[np.argsort(((codes - mu) ** 2).sum(1))[:k]], minlength=10)
+    top = int(counts.argmax())
+    return Claim(f"Of the {k} test digits nearest to μ, {counts[top]} are {top}s.",
+                 {"digit": top, "count": int(counts[top]), "k": k})

@@ -54,11 +54,16 @@ def choose(method: str, mu: np.ndarray, *, pca: Pca, shipped: dict[str, np.ndarr
 def pca_claims(pca: Pca, trust: float) -> list[Claim]:
     """How much of the codes' variance the PCA plane keeps, and its trustworthiness."""
     two = float(np.sum(pca.explained[:2]))
-    kept = (f"The PCA map keeps {two:.0%} of the codes' variance: with two latent dimensions "
-            "it is only a rotation, and nothing is flattened away." if two > 0.995 else
-            f"The PCA map keeps {two:.0%} of the codes' variance; the other {1 - two:.0%} is "
-            "flattened away, so codes that differ only in those directions land on top of "
-            "each other.")
+    if len(pca.explained) <= 2:
+        kept = (f"The PCA map keeps {two:.0%} of the codes' variance: with two latent "
+                "dimensions it is only a rotation, and nothing is flattened away.")
+    elif two > 0.995:
+        kept = (f"The PCA map keeps {two:.0%} of the codes' variance: these codes vary along "
+                "little more than two directions, so hardly anything is flattened away.")
+    else:
+        kept = (f"The PCA map keeps {two:.0%} of the codes' variance; the other {1 - two:.0%} is "
+                "flattened away, so codes that differ only in those directions land on top of "
+                "each other.")
     return [Claim(kept, {"kept": two}),
             Claim(f"Its trustworthiness is {trust:.3f}. Predict whether t-SNE and UMAP, which "
                   "give up global distances to keep neighbourhoods, will score higher; then "

@@ -31,14 +31,32 @@ def claims(mu: np.ndarray, labels: np.ndarray, protos: np.ndarray,
     ]
 
 
-def scale_claim(mu: np.ndarray, kind: str) -> Claim:
-    """How the codes' per-dimension means and spreads compare with N(0, 1)'s 0 and 1."""
+NEAR_MEAN, NEAR_STD = 0.25, 1.2  # "close to N(0, 1)": means within ±0.25, spreads at most 1.2
+OFF_STD = 0.5                     # a spread this far below 1: a dimension every digit shares
+
+
+def scale_claim(mu: np.ndarray, kind: str, beta: float) -> Claim:
+    """How the codes' per-dimension means and spreads (mu (N, d)) compare with N(0, 1)'s 0 and
+    1, worded by whether they are near them."""
     means, stds = mu.mean(0), mu.std(0)
+    near = bool(np.abs(means).max() <= NEAR_MEAN and stds.max() <= NEAR_STD)
+    off = int((stds < OFF_STD).sum())
     text = (f"Per dimension, the test codes' means run from {means.min():.2f} to {means.max():.2f} "
             f"and their standard deviations from {stds.min():.2f} to {stds.max():.2f}. ")
-    text += ("A VAE's KL term pulls its codes towards N(0, 1): means near 0, spreads at most "
-             "about 1 (a VAE's mean codes are a little narrower than its prior)." if kind == "vae"
-             else "Nothing pulls an autoencoder's codes towards any scale: compare these with a "
-             "VAE's of the same size.")
+    if kind != "vae":
+        text += ("Nothing pulls an autoencoder's codes towards any scale: compare these with a "
+                 "VAE's of the same size.")
+    elif near:
+        text += (f"That is close to N(0, 1)'s 0 and 1 (means within ±{NEAR_MEAN:g}, spreads at "
+                 f"most {NEAR_STD:g}): the KL term pulls a VAE's codes towards its prior.")
+        if off:
+            text += (f" {off} dimension{'s' if off > 1 else ''} spread less than {OFF_STD:g}: "
+                     "every digit gets nearly the same value there, a dimension the model "
+                     "switched off.")
+    else:
+        text += (f"That is not N(0, 1)'s 0 and 1 (means within ±{NEAR_MEAN:g}, spreads at most "
+                 f"{NEAR_STD:g}): with β = {beta:g} the KL term did not hold these codes there"
+                 + (" — at β = 0 it is switched off." if beta == 0 else "."))
     return Claim(text, {"mean_min": float(means.min()), "mean_max": float(means.max()),
-                        "std_min": float(stds.min()), "std_max": float(stds.max())})
+                        "std_min": float(stds.min()), "std_max": float(stds.max()),
+                        "near": near, "off": off})

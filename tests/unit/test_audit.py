@@ -15,7 +15,8 @@ from core import zoo
 from core.data import load_mnist
 from core.evaluate import ACTIVE_KL
 from core.images import seeded_indices
-from core.lessons import beta, compare, reconstruction, sliders
+from core.lessons import beta, compare, reconstruction
+from core.lessons.protocol import protocol_claim
 
 SIZES = sorted({c.latent_dim for c in zoo.zoo_configs()})
 VAES = [(c.latent_dim, c.beta) for c in zoo.zoo_configs() if c.kind == "vae"]
@@ -105,7 +106,8 @@ def test_the_beta_series_is_a_trade_off_and_its_notice_says_so(latent):
     claims = beta.rd_claims(cards, latent)
     assert (claims[1].facts["kl_trend"], claims[1].facts["recon_trend"]) == (-1, 1)
     assert "trade-off itself" in claims[1].text
-    assert beta.protocol_claim(list(cards.values())).facts["same_protocol"]
+    said = protocol_claim({f"β = {b:g}": c for b, c in cards.items()}, "β")
+    assert said.facts["same_protocol"] and "only β differs" in said.text
 
 
 def test_every_compared_pair_shares_its_protocol():
@@ -152,22 +154,3 @@ def test_random_codes_notice_states_the_verdicts():
     noise = 2 * (0.25 / 1000) ** 0.5
     assert claims[0].facts["order"] == expected_order(verdicts["vae_prior"].confident,
                                                       verdicts["ae_prior"].confident, noise)
-
-
-@pytest.mark.parametrize("config", zoo.zoo_configs(), ids=lambda c: zoo.model_name(c.kind, c.latent_dim, c.beta))
-def test_the_sliders_notice_holds_for_every_model(test_set, config):
-    x_test, _ = test_set
-    card = zoo.card_for(config.kind, config.latent_dim, config.beta)
-    with torch.no_grad():
-        mu = zoo.load_model(config.kind, config.latent_dim, config.beta, device="cpu").encode(x_test)[0].numpy()
-    limit = sliders.slider_limit(config.kind, mu)
-    claims = sliders.claims(card, mu, limit)
-    inside = (np.abs(mu) <= limit).mean()
-    assert inside >= 0.99 or config.kind == "vae"  # the AE's sliders reach its codes
-    if config.kind == "vae":
-        dead = [f"z{j}" for j, k in enumerate(card.test.kl_per_dim) if k <= ACTIVE_KL]
-        assert claims[0].facts["dead"] == tuple(dead)
-        assert claims[0].facts["active"] == config.latent_dim - len(dead)
-    lo, hi = np.percentile(mu, [0.5, 99.5])
-    assert claims[-1].facts["low"] == pytest.approx(lo, abs=1e-3)
-    assert claims[-1].facts["high"] == pytest.approx(hi, abs=1e-3)
