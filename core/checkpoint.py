@@ -20,6 +20,10 @@ class WeightsError(RuntimeError):
     """A weights file is missing, corrupt or does not match its card; the message names it."""
 
 
+class ClassifierError(WeightsError):
+    """The digit classifier cannot be loaded: the models still work, its verdicts do not."""
+
+
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

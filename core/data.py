@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
+import threading
+import time
 import urllib.error
 import urllib.request
 from functools import lru_cache
@@ -28,6 +31,9 @@ from torch import Tensor
 
 DATA_ENV = "LATENT_LAB_DATA"
 SPLITS = ("train", "test")
+LOGGER = logging.getLogger(__name__)
+TIMEOUT_S = 10          # per connection and per read: a network that never answers costs 20 s
+REMEMBER_S = 600        # a failed download is not tried again for this long (or until `retry`)
 
 FILES = {  # split -> (images file, labels file)
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
@@ -59,6 +65,14 @@ def data_dir() -> Path:
     return cache / "latent-lab" / "mnist"
 
 
+def where(root: Path) -> str:
+    """The data folder as a student may read it: never its absolute path (the server log has
+    that), but how it was chosen."""
+    if os.environ.get(DATA_ENV):
+        return f"the folder {DATA_ENV} names"
+    return "the app's data folder (~/.cache/latent-lab/mnist)"
+
+
 def parse_idx(raw: bytes, source: str = "<bytes>") -> np.ndarray:
     """Decode the bytes of one IDX file into an array of the shape its header declares.
 
@@ -84,19 +98,30 @@ def find_file(root: Path, name: str) -> Path | None:
     """The first of root/name, root/name.gz, root/MNIST/raw/name, root/MNIST/raw/name.gz that exists."""
     for folder in (root, root / "MNIST" / "raw"):
         for candidate in (folder / name, folder / f"{name}.gz"):
-            if candidate.is_file():
-                return candidate
+            try:
+                if candidate.is_file():
+                    return candidate
+            except OSError as error:  # e.g. a folder the server may not read
+                LOGGER.warning("cannot look for %s: %s", candidate, error)
+                raise MnistError(f"The MNIST files in {where(root)} cannot be read (no "
+                                 f"permission). Make it readable, or set {DATA_ENV} to a "
+                                 "folder that is.") from error
     return None
 
 
 def read_bytes(path: Path) -> bytes:
     """The file's content, decompressed if it is gzip (judged by its magic bytes, not its name)."""
-    with open(path, "rb") as handle:
-        compressed = handle.read(2) == b"\x1f\x8b"
     try:
-        return gzip.decompress(path.read_bytes()) if compressed else path.read_bytes()
+        content = path.read_bytes()
+    except OSError as error:
+        LOGGER.warning("cannot read %s: %s", path, error)
+        raise MnistError(f"{path.name} in {where(path.parent)} cannot be read. Make it "
+                         f"readable, or set {DATA_ENV} to a folder with readable copies.") from error
+    try:
+        return gzip.decompress(content) if content[:2] == b"\x1f\x8b" else content
     except (OSError, EOFError) as error:  # gzip raises these for truncated or corrupt streams
-        raise MnistError(f"{path} is a corrupt or truncated gzip file ({error}). Delete it and "
+        LOGGER.warning("corrupt gzip %s: %s", path, error)
+        raise MnistError(f"{path.name} is a corrupt or truncated gzip file. Delete it and "
                          f"run again to download a fresh copy.") from error
 
 
@@ -108,7 +133,7 @@ def _fetch(url: str, destination: Path) -> None:
     """Download `url` to `destination` with a tqdm progress bar."""
     from tqdm.auto import tqdm
 
-    with urllib.request.urlopen(url, timeout=30) as response:
+    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
         total = int(response.headers.get("Content-Length") or 0) or None
         with open(destination, "wb") as out, tqdm(total=total, unit="B", unit_scale=True,
                                                   desc=Path(url).name) as bar:
@@ -117,17 +142,54 @@ def _fetch(url: str, destination: Path) -> None:
                 bar.update(len(chunk))
 
 
+_failures: dict[str, tuple[float, str]] = {}  # data folder -> (when, message) of its last failure
+_failures_lock = threading.Lock()
+
+
+def remembered_failure(root: Path) -> str | None:
+    """The message of a download into `root` that failed in the last REMEMBER_S seconds."""
+    with _failures_lock:
+        failed = _failures.get(str(root))
+    if failed is not None and time.monotonic() - failed[0] < REMEMBER_S:
+        return failed[1]
+    return None
+
+
+def retry(root: Path | None = None) -> None:
+    """Forget the failed downloads (of `root`, or every folder), so the next load tries again."""
+    with _failures_lock:
+        if root is None:
+            _failures.clear()
+        else:
+            _failures.pop(str(root), None)
+    _load_arrays.cache_clear()
+
+
 def download(name: str, root: Path) -> Path:
     """Download `name`.gz into `root` from the first mirror that serves it with the right md5.
 
     The file is written under a temporary name and moved into place only once verified, so an
-    interrupted download never leaves a half-written file behind.
+    interrupted download never leaves a half-written file behind. A failure is remembered for
+    REMEMBER_S seconds: no other visit waits on the network for it again (`retry` forgets it).
     """
-    root.mkdir(parents=True, exist_ok=True)
+    failed = remembered_failure(root)
+    if failed is not None:
+        raise MnistError(failed)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a file in the way, a read-only home, no permission
+        LOGGER.warning("cannot create the MNIST folder %s: %s", root, error)
+        raise MnistError(f"MNIST is not in {where(root)}, and the app cannot create or write "
+                         f"that folder. Set {DATA_ENV} to a folder it may write, or to one that "
+                         "holds the four MNIST files.") from error
     errors = []
     for mirror in MIRRORS:
-        with tempfile.NamedTemporaryFile(dir=root, suffix=".part", delete=False) as tmp:
-            part = Path(tmp.name)
+        try:
+            with tempfile.NamedTemporaryFile(dir=root, suffix=".part", delete=False) as tmp:
+                part = Path(tmp.name)
+        except OSError as error:
+            errors.append(f"{root}: {error}")
+            break
         try:
             _fetch(mirror + name + ".gz", part)
             digest = md5(read_bytes(part))
@@ -140,11 +202,25 @@ def download(name: str, root: Path) -> Path:
             errors.append(f"{mirror}: {error}")
         finally:
             part.unlink(missing_ok=True)
-    raise MnistError(
-        f"MNIST file {name} is not in {root} and could not be downloaded "
-        f"({'; '.join(errors)}). Without internet, copy the four MNIST files "
-        f"(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
-        f"t10k-labels-idx1-ubyte.gz) into a folder and set {DATA_ENV} to it.")
+    LOGGER.warning("MNIST download of %s into %s failed: %s", name, root, "; ".join(errors))
+    message = (f"MNIST is not in {where(root)} and could not be downloaded (no answer from "
+               f"its mirrors; the app tries again in {REMEMBER_S // 60} minutes, or when you "
+               "press *Try the download again*). Without internet, copy the four MNIST files "
+               "(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+               f"t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) into a folder and set "
+               f"{DATA_ENV} to it.")
+    with _failures_lock:
+        _failures[str(root)] = (time.monotonic(), message)
+    raise MnistError(message)
+
+
+def have_locally(root: Path | None = None) -> bool:
+    """Whether all four MNIST files are in the data folder (no network asked)."""
+    folder = Path(root) if root is not None else data_dir()
+    try:
+        return all(find_file(folder, name) is not None for pair in FILES.values() for name in pair)
+    except MnistError:
+        return False
 
 
 def read_verified(name: str, root: Path, allow_download: bool = True) -> np.ndarray:
@@ -152,16 +228,18 @@ def read_verified(name: str, root: Path, allow_download: bool = True) -> np.ndar
     path = find_file(root, name)
     if path is None:
         if not allow_download:
-            raise MnistError(f"MNIST file {name} is not in {root}. Set {DATA_ENV} to the folder "
-                             f"that holds the four MNIST files.")
+            raise MnistError(f"MNIST file {name} is not in {where(root)}. Set {DATA_ENV} to the "
+                             "folder that holds the four MNIST files.")
         path = download(name, root)
     raw = read_bytes(path)
     digest = md5(raw)
     if digest != MD5[name]:
-        raise MnistError(f"{path} is corrupt: the md5 of its content is {digest}, not MNIST's "
-                         f"{MD5[name]}. Delete it and run again to download a fresh copy, or "
-                         f"point {DATA_ENV} at a good copy. (It was left untouched.)")
-    return parse_idx(raw, str(path))
+        LOGGER.warning("%s: md5 %s, not %s", path, digest, MD5[name])
+        raise MnistError(f"{path.name} in {where(root)} is corrupt: the md5 of its content is "
+                         f"{digest}, not MNIST's {MD5[name]}. Delete it and run again to "
+                         f"download a fresh copy, or point {DATA_ENV} at a good copy. (It was "
+                         "left untouched.)")
+    return parse_idx(raw, path.name)
 
 
 @lru_cache(maxsize=4)

@@ -16,10 +16,12 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024   # more than any photo of a digit needs
-MAX_PIXELS = 40_000_000               # checked from the header, before anything is decoded
+MAX_PIXELS = 12_000_000               # checked from the header, before anything is decoded:
+                                      # a 4000 x 3000 phone photo; decoding one costs < 100 MB
+MAX_INK = 0.6                         # a picture more than this share ink holds no digit
 WORK_SIDE = 512                       # larger images are shrunk to this before the steps below
 INK = 0.2                             # grey level (0 paper .. 1 ink) that counts as ink
 MIN_CONTRAST = 0.15                   # darkest vs lightest grey: below this, nothing is drawn
@@ -63,24 +65,39 @@ def read_image(data: bytes) -> tuple[np.ndarray, list[str]]:
         raise DigitError(f"The file is {len(data) / 1e6:.0f} MB; the limit is "
                          f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Crop the photo to the digit or "
                          "save it smaller.")
+    too_large = (f"The image is larger than the limit of {MAX_PIXELS / 1e6:.0f} megapixels. "
+                 "Save it smaller (or crop it to the digit) and upload it again.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))  # reads the header only
+            try:
+                image = Image.open(io.BytesIO(data))  # reads the header only
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                raise DigitError(too_large) from None  # PIL refused it from the header
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise DigitError(f"The image is {width} × {height} pixels; the limit is "
-                                 f"{MAX_PIXELS / 1e6:.0f} megapixels. Save it smaller.")
+                                 f"{MAX_PIXELS / 1e6:.0f} megapixels. Save it smaller (or crop "
+                                 "it to the digit) and upload it again.")
             image.draft("L", (WORK_SIDE, WORK_SIDE))  # JPEG: decode at reduced size, cheaply
             image.load()
     except DigitError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except UnidentifiedImageError:
         raise DigitError("This file is not an image we can read. Upload a PNG or JPEG.") from None
     except (OSError, SyntaxError, ValueError):
         raise DigitError("The image file is damaged or cut short. Save it again and upload "
                          "the new file.") from None
     image.thumbnail((WORK_SIDE, WORK_SIDE))
+    image = ImageOps.exif_transpose(image)  # a phone photo stored sideways, stood upright
+    if image.mode in ("F", "I", "I;16"):  # numbers, not colours: a float or 16-bit TIFF
+        values = np.asarray(image, dtype=np.float64)
+        if not np.isfinite(values).all():
+            raise DigitError("Some pixels of this image hold no number (NaN or infinity). Save "
+                             "it as an ordinary 8-bit PNG or JPEG and upload that.")
+        low, high = float(values.min()), float(values.max())
+        grey = (values - low) / (high - low) if high > low else np.zeros_like(values)
+        return grey.astype(np.float32), []
     return to_grey(np.asarray(image.convert("RGBA")))
 
 
@@ -95,11 +112,14 @@ def to_grey(rgba: np.ndarray) -> tuple[np.ndarray, list[str]]:
     return grey, []
 
 
-def digitize(grey: np.ndarray, notes: list[str] | None = None) -> Digitized:
+def digitize(grey: np.ndarray, notes: list[str] | None = None, *,
+             light_ink: bool | None = None) -> Digitized:
     """Make a grey image (H, W) in [0, 1] into an MNIST-style digit; see `Digitized`.
 
     Light paper is detected from the border (the median of the outermost pixels) and inverted,
-    so dark ink on white and light chalk on black both work.
+    so dark ink on white and light chalk on black both work; `light_ink` says it instead where
+    the source knows (the canvas draws light strokes on black, whatever the border).
+    A picture more than MAX_INK ink holds no digit: DigitError says so.
     """
     notes = list(notes or [])
     grey = np.asarray(grey, dtype=np.float32)
@@ -109,15 +129,19 @@ def digitize(grey: np.ndarray, notes: list[str] | None = None) -> Digitized:
         raise DigitError("The image is all one colour: there is no digit in it. Draw a digit, "
                          "or upload a photo with dark ink on light paper (or light on dark).")
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    inverted = bool(np.median(border) > 0.5)
+    inverted = bool(np.median(border) > 0.5) if light_ink is None else not light_ink
     ink = 1.0 - grey if inverted else grey.copy()
-    ink, levelled = level(ink)
+    ink, levelled = level(ink) if light_ink is None else (ink, False)  # only photos have paper
     if levelled:
         notes.append("The paper was evened out first: its shading and grain are not ink.")
     if float(ink.max() - ink.min()) < MIN_CONTRAST:
         raise DigitError("Once the paper is evened out no strokes are left. Upload a photo with "
                          "a darker, thicker digit, cropped close to it.")
     ink = (ink - ink.min()) / (ink.max() - ink.min())  # full contrast, like MNIST's scans
+    if float((ink > INK).mean()) > MAX_INK:
+        raise DigitError(f"{float((ink > INK).mean()):.0%} of the picture is ink: a digit is a "
+                         "few strokes on empty paper. Clear the canvas (its bin icon) and draw "
+                         "the digit with a few strokes, or crop a photo closer to the digit.")
     rows, cols = np.nonzero(ink > INK)
     cropped = ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
     boxed = _fit_box(cropped)

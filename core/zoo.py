@@ -17,7 +17,7 @@ from typing import Any
 import torch
 
 from core.cards import CLASSIFIER, Card
-from core.checkpoint import WeightsError, load_weights, sha256_file
+from core.checkpoint import ClassifierError, WeightsError, load_weights, sha256_file
 from core.classifier import DigitClassifier
 from core.config import TrainConfig
 from core.device import best_device
@@ -189,10 +189,14 @@ def load_classifier(*, device: str | None = None, root: Path | None = None) -> D
 @lru_cache(maxsize=None)
 def _load_classifier(device: str, root: str) -> DigitClassifier:
     path = Path(root) / f"{CLASSIFIER}.json"
-    if not path.is_file():
-        raise WeightsError(f"the classifier's card {path.name} is missing")
-    card = Card.read(path)
-    model = load_weights(DigitClassifier(), Path(root) / (card.weights_file or ""), card.sha256)
+    try:
+        if not path.is_file():
+            raise WeightsError(f"the classifier's card {path.name} is missing")
+        card = Card.read(path)
+        model = load_weights(DigitClassifier(), Path(root) / (card.weights_file or ""),
+                             card.sha256)
+    except WeightsError as error:  # said apart from a model's: picking another will not help
+        raise ClassifierError(str(error)) from error
     return freeze(model.to(device))
 
 

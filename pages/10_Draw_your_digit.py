@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from core import zoo
 from core.app import charts, digit_input, layout, maps, selection
 from core.classifier import predict_proba
 from core.digitize import DigitError, digitize
@@ -29,13 +28,12 @@ centre of mass** in a 28 × 28 image, light ink on black. The steps below do the
 source = st.radio("Your digit", digit_input.SOURCES, horizontal=True, key="draw_source")
 steps = None
 with st.container(border=True), layout.part("your digit"):
-    raw, notes = digit_input.your_digit(source)
+    raw, notes, light_ink = digit_input.your_digit(source)
     if raw is not None:
         try:
-            steps = digitize(raw, notes)
+            steps = digitize(raw, notes, light_ink=light_ink)
         except DigitError as error:
-            raise layout.Advice("The canvas holds no digit yet: draw one with a few strokes."
-                                if source == digit_input.SOURCES[0] else str(error)) from None
+            raise layout.Advice(str(error)) from None
 
 if steps is not None:
     st.header("1 · From your picture to an MNIST digit")
@@ -53,20 +51,22 @@ if steps is not None:
 with layout.part("what the models make of it"):
     if steps is None:
         raise layout.Nothing("Your digit's reconstructions and codes appear here.")
-    x, classifier, pair = torch.from_numpy(steps.x), zoo.load_classifier(), selection.pair(ref)
+    x, pair = torch.from_numpy(steps.x), selection.pair(ref)
     st.header("2 · Reconstructions, and what a classifier reads")
-    p = predict_proba(classifier, x)[0]
-    read = {"your digit": int(p.argmax())}
+    classifier = selection.classifier_if_any("its readings of your digit are")
+    read: dict[str, int] = {}
     columns = st.columns(3)
-    charts.image(x, scale=6, width=200, where=columns[0],
-                 caption=f"your digit · classifier: {int(p.argmax())} ({float(p.max()):.0%})")
-    for column, (name, key) in zip(columns[1:], pair.items()):
-        with column, layout.part(f"the {name} reconstruction"):
-            x_hat, bce = reconstruct(selection.model(key), x)
-            q = predict_proba(classifier, x_hat)[0]
-            read[name] = int(q.argmax())
-            charts.image(x_hat, scale=6, width=200, caption=f"{key.label} · BCE {float(bce[0]):.0f} "
-                         f"nats · classifier: {int(q.argmax())} ({float(q.max()):.0%})")
+    for column, (name, key) in zip(columns, [("your digit", None), *pair.items()]):
+        with column, layout.part(f"the {name} reconstruction" if key else name):
+            x_hat, caption = x, "your digit"
+            if key is not None:
+                x_hat, bce = reconstruct(selection.model(key), x)
+                caption = f"{key.label} · BCE {float(bce[0]):.0f} nats"
+            if classifier is not None:
+                q = predict_proba(classifier, x_hat)[0]
+                read[name] = int(q.argmax())
+                caption += f" · classifier: {int(q.argmax())} ({float(q.max()):.0%})"
+            charts.image(x_hat, scale=6, width=200, caption=caption)
 
     layout.trained_alike(pair, "the bottleneck")
     st.header("3 · The VAE's posterior q(z | x)")
@@ -85,8 +85,8 @@ with layout.part("what the models make of it"):
     z = posterior_samples(mu, sigma, N_SAMPLES, seed)
     charts.image(decode(vae, z[:8]), scale=3, caption="eight codes drawn from q(z|x), decoded: "
                  "the variations the VAE considers the same digit")
-    agree = float((predict_proba(classifier, decode(vae, z)).argmax(1) == read["your digit"])
-                  .float().mean())
+    agree = (float((predict_proba(classifier, decode(vae, z)).argmax(1) == read["your digit"])
+                   .float().mean()) if classifier is not None else None)
     layout.notice([c.text for c in lesson.claims(read, sigma.numpy(), agree, N_SAMPLES)])
 
     st.subheader("Where your digit lands among the test digits")

@@ -51,7 +51,6 @@ with st.container(border=True):
             sliders.set_code(keys, mu[int(index)], LIMIT, f"Test image {index}")
 
 
-spec = selection.decoder_spec(ref)
 state = f"websliders_{d}"  # the component's own state: the code the browser last sent
 
 
@@ -70,22 +69,25 @@ def resend() -> None:
 def slider_panel() -> None:
     """The sliders and dec(z), both in the browser: `web/sliders.js` runs the decoder's layers
     on every step of a drag; the server sees the code only when a slider is released."""
-    z = np.array([st.session_state[key] for key in keys], dtype=np.float32)
-    sent = st.session_state.setdefault("websliders_sent", set())
-    sliders.show(spec, z, version=st.session_state.setdefault("sliders_version", 0),
-                       key=state, cmap=selection.cmap(), caption=f"dec(z) — {ref.label}",
-                       limit=LIMIT, on_change=take_code, on_missing=resend,
-                       send_spec=spec["key"] not in sent)
-    sent.add(spec["key"])
+    with layout.part("the sliders"):  # inside: a fragment's own errors stay in the fragment
+        spec = selection.decoder_spec(ref)
+        z = np.array([st.session_state[key] for key in keys], dtype=np.float32)
+        sent = st.session_state.setdefault("websliders_sent", set())
+        sliders.show(spec, z, version=st.session_state.setdefault("sliders_version", 0),
+                     key=state, cmap=selection.cmap(), caption=f"dec(z) — {ref.label}",
+                     limit=LIMIT, on_change=take_code, on_missing=resend,
+                     send_spec=spec["key"] not in sent)
+        sent.add(spec["key"])
 
 
 slider_panel()
 if "sliders_clipped" in st.session_state:
     st.warning(st.session_state.pop("sliders_clipped"))
 
-layout.notice([c.text for c in lesson.claims(selection.card(ref), mu, LIMIT)] + [
-    "Nearby codes decode to similar digits: move one slider slowly and watch the digit morph "
-    "rather than jump."])
+with layout.part("what to notice"):
+    layout.notice([c.text for c in lesson.claims(selection.card(ref), mu, LIMIT)] + [
+        "Nearby codes decode to similar digits: move one slider slowly and watch the digit "
+        "morph rather than jump."])
 layout.try_this([
     "Load the prototype of a 1, then move the sliders one by one until it becomes a 7. "
     "Predict which dimension you will need before you touch any.",

@@ -40,10 +40,6 @@ def dimension_statistics() -> None:
 def the_prototypes() -> None:
     images = decode(selection.model(ref), protos)
     charts.image(images, scale=4, caption="Decoded prototypes of the digits 0 to 9")
-    verdict = predict_proba(zoo.load_classifier(), images)
-    read, confidence = verdict.argmax(1).numpy(), verdict.max(1).values.numpy()
-    st.caption("The classifier reads them as: " + ", ".join(
-        f"{i}→{p} ({c:.0%})" for i, (p, c) in enumerate(zip(read, confidence))))
     heat = pd.DataFrame([{"digit": str(i), "dimension": names[j], "mean code": float(protos[i, j]),
                           "spread (std)": float(mu[labels == i, j].std())}
                          for i in range(10) for j in range(d)])
@@ -55,7 +51,12 @@ def the_prototypes() -> None:
     right.altair_chart(charts.heatmap(heat, "dimension", "digit", "spread (std)", sort_x=names,
                                       title="Spread of each digit's codes (std)",
                                       scheme="greens"), width="stretch")
-    layout.notice([c.text for c in lesson.claims(mu, labels, protos, read)])
+    with layout.part("the classifier's reading"):
+        verdict = predict_proba(zoo.load_classifier(), images)
+        read, confidence = verdict.argmax(1).numpy(), verdict.max(1).values.numpy()
+        st.caption("The classifier reads the decoded prototypes as: " + ", ".join(
+            f"{i}→{p} ({c:.0%})" for i, (p, c) in enumerate(zip(read, confidence))))
+        layout.notice([c.text for c in lesson.claims(mu, labels, protos, read)])
 
 
 def take_away() -> None:

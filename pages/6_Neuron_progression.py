@@ -22,7 +22,6 @@ shows what that dimension alone does to the digit. This is how the classic VAE n
 probe a model, and the step before naming a latent space's directions.
 """)
 
-model = selection.model(ref)
 d = ref.latent
 codes, labels = selection.codes_if_any(ref, "A digit's prototype as the base",
                                        "the other bases work without them")
@@ -43,7 +42,7 @@ with layout.part("the sweep"):
     if not dims:
         raise layout.Advice("Choose at least one dimension to sweep.")
     values = torch.linspace(low, high, steps)
-    images, moved = sweep_decoded(model, torch.as_tensor(base), dims, values)
+    images, moved = sweep_decoded(selection.model(ref), torch.as_tensor(base), dims, values)
     grid = images.transpose(0, 1).reshape(-1, 1, 28, 28)       # one column per dimension
     charts.picture(labelled_grid(grid, [f"{dim_name(j)} = {v:.2f}" for v in values.tolist()
                                         for j in dims], columns=len(dims), scale=2,

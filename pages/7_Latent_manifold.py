@@ -23,7 +23,6 @@ test digits' codes for the same two dimensions, on the same axes: the map only m
 where there are codes, and is guesswork in between.
 """)
 
-model = selection.model(ref)
 d = ref.latent
 mu, labels = selection.codes_if_any(ref, "The scatter of the test codes", "the map of the "
                                      "decoder works without them, from zeros or a random base")
@@ -49,7 +48,7 @@ with st.container(border=True):
 with layout.part("the map"):
     if dim_x == dim_y or high <= low:
         raise layout.Advice("Choose two different dimensions and a range with two different ends.")
-    dims, axes = (dim_x, dim_y), lesson.Axes.of(mu, d, standard)
+    model, dims, axes = selection.model(ref), (dim_x, dim_y), lesson.Axes.of(mu, d, standard)
     titles = (f"{dim_name(dim_x)} ({axes.unit})", f"{dim_name(dim_y)} ({axes.unit})")
     values = np.linspace(low, high, steps, dtype=np.float32)
     grid = tile(decode(model, manifold_codes(torch.as_tensor(base), dim_x, dim_y,
@@ -78,9 +77,10 @@ with layout.part("the map"):
         chosen = [p["index"] for p in (event.selection.get("pick", []) if event else [])
                   if "index" in p]
         picked_codes = mu[chosen] if chosen else None
-        layout.notice([c.text for c in lesson.centre_claims(model, mu, labels, base, dims, axes,
-                                                            extent)]
-                      + [lesson.scale_claim(axes, dims).text])
+        with layout.part("the reading of the digit centres"):
+            layout.notice([c.text for c in lesson.centre_claims(model, mu, labels, base, dims,
+                                                                axes, extent)]
+                          + [lesson.scale_claim(axes, dims).text])
         if d > 2:
             st.caption("With more than two dimensions the two plots differ: the map fixes every "
                        "other dimension at the base code, while each test code keeps its own. A "

@@ -45,9 +45,10 @@ with layout.part("the walks"):
     first = int(a.number_input("Digit A (test index)", 0, len(x_test) - 1, 1, key="interp_a"))
     second = int(b.number_input("Digit B (test index)", 0, len(x_test) - 1, 0, key="interp_b"))
     steps = int(s.slider("Steps", 5, 15, 9, key="interp_steps"))
-    pair = selection.pair(ref)
-    models = {(f"Your model #{key.own}" if key.is_own else name): selection.model(key)
-              for name, key in pair.items()}
+    pair, models = selection.pair(ref), {}
+    for name, key in pair.items():
+        with layout.part(f"the {name.lower()}'s walks"):  # one broken model costs its rows only
+            models[f"Your model #{key.own}" if key.is_own else name] = selection.model(key)
     rows = lesson.walks(models, x_test[[first, second]], steps)
     distance = lesson.middle_distance(rows, x_test, [first, second])
     for title, images in rows.items():
@@ -56,10 +57,8 @@ with layout.part("the walks"):
                        caption=f"{title} — middle steps {distance[title]:.2f} from the nearest "
                        "real test digit")
     layout.trained_alike(pair, "the bottleneck")
-    vae = selection.model(pair["VAE"])
-    mu = encode_mu(vae, x_test[[first, second]])
-    norms = {"a": mu[0].norm().item(), "b": mu[1].norm().item(),
-             **{m: interpolate(mu[0], mu[1], 3, m)[1].norm().item() for m in ("linear", "slerp")}}
+    vae = [m for name, m in models.items() if m.kind == "vae"]
+    norms = lesson.halfway_norms(vae[0], x_test[[first, second]]) if vae else {}
     layout.notice([c.text for c in lesson.claims(distance, typical(), norms)] + [
         "Why not ask the classifier? Halfway, a cross-fade is two faint digits on top of each "
         "other, and a classifier confidently reads the stronger one: its score cannot tell a "
@@ -84,10 +83,12 @@ with layout.part("the arithmetic"):
     charts.picture(labelled_grid(images, ["A", "B", "C", "A rebuilt", "B rebuilt", "C rebuilt",
                                           "A + B - C"], columns=7, scale=3, cmap=selection.cmap()),
                    caption=f"{ref.label}; digits {labels[ia]}, {labels[ib]}, {labels[ic]}")
-    verdict = judge(zoo.load_classifier(), images[-1:])
-    st.caption(f"The classifier reads A + B − C as {a_digit(int(np.argmax(verdict['label_histogram'])))}"
-               f"{'' if verdict['confident_fraction'] else ' (with less than 90 % confidence)'}; "
-               f"‖A + B − C‖ = {result.norm():.2f} against ‖A‖ = {z[0].norm():.2f}.")
+    st.caption(f"‖A + B − C‖ = {result.norm():.2f} against ‖A‖ = {z[0].norm():.2f}.")
+    with layout.part("the classifier's reading"):
+        verdict = judge(zoo.load_classifier(), images[-1:])
+        st.caption(f"The classifier reads A + B − C as "
+                   f"{a_digit(int(np.argmax(verdict['label_histogram'])))}"
+                   f"{'' if verdict['confident_fraction'] else ' (with less than 90 % confidence)'}.")
     if st.button("Use A + B − C in Latent sliders 🕹️"):
         layout.send_to_sliders(result.numpy(), "A + B − C")
 

@@ -13,9 +13,10 @@ CANVAS = 280  # pixels a side: ten canvas pixels per MNIST pixel
 SOURCES = ("Draw it", "Upload a photo", "Take a test digit")
 
 
-def your_digit(source: str) -> tuple[np.ndarray | None, list[str]]:
-    """The grey picture (H, W) in [0, 1] the student chose and notes on how it was read, or
-    (None, []) with a prompt saying what to do."""
+def your_digit(source: str) -> tuple[np.ndarray | None, list[str], bool | None]:
+    """The grey picture (H, W) in [0, 1] the student chose, notes on how it was read, and
+    whether its ink is light (True for the canvas, None where `digitize` must tell from the
+    paper), or (None, [], None) with a prompt saying what to do."""
     if source == SOURCES[0]:
         left, right = st.columns([1, 2])
         with left:
@@ -27,9 +28,9 @@ def your_digit(source: str) -> tuple[np.ndarray | None, list[str]]:
                        "toolbar undoes a stroke or clears it.")
         image = drawn.image_data if drawn is not None else None
         if image is not None and image[..., :3].max() > 0:
-            return to_grey(np.asarray(image))
+            return *to_grey(np.asarray(image)), True
         right.info("The canvas is empty: draw a digit to begin.")
-        return None, []
+        return None, [], None
     if source == SOURCES[1]:
         upload = st.file_uploader(
             "A PNG or JPEG of one digit (dark on light paper or light on dark)",
@@ -37,15 +38,15 @@ def your_digit(source: str) -> tuple[np.ndarray | None, list[str]]:
             help=f"Up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB. Crop the photo close to the digit.")
         if upload is None:
             st.info("Upload a photo of a handwritten digit to begin.")
-            return None, []
+            return None, [], None
         try:
-            return read_image(upload.getvalue())
+            return *read_image(upload.getvalue()), None
         except DigitError as error:
             st.error(str(error))
-            return None, []
+            return None, [], None
     x_test, labels = selection.test_set()
     index = int(st.number_input("Test digit (index)", 0, len(x_test) - 1, 0, key="draw_index",
                                 help="An MNIST digit through the same steps: they should "
                                      "change it very little."))
     return 1.0 - x_test[index, 0].numpy(), [  # as if written in black ink on white paper
-        f"Test digit #{index}, a {labels[index]}, inverted to dark ink on light paper."]
+        f"Test digit #{index}, a {labels[index]}, inverted to dark ink on light paper."], False

@@ -16,8 +16,8 @@ import streamlit as st
 
 from core import glossary
 from core.app import course, selection, serving, sidebar
-from core.checkpoint import WeightsError
-from core.data import MnistError
+from core.checkpoint import ClassifierError, WeightsError
+from core.data import MnistError, data_dir, remembered_failure, retry
 from core.lessons.protocol import protocol_claim
 from core.reference import ModelRef
 
@@ -111,6 +111,12 @@ def part(what: str) -> Iterator[None]:
         st.caption(str(nothing))
     except MnistError as error:
         st.warning(f"**{what.capitalize()}** needs the MNIST digits. {error}")
+        if remembered_failure(data_dir()) is not None:
+            st.button("Try the download again", key=f"retry_mnist_{what}",
+                      on_click=retry, args=(data_dir(),))
+    except ClassifierError as error:
+        st.warning(f"**{what.capitalize()}** needs the digit classifier, which cannot be loaded "
+                   f"({error}). The models' own pictures and figures still show.")
     except WeightsError as error:
         st.warning(f"**{what.capitalize()}** is unavailable: {error}. Pick another model in "
                    "the sidebar; the rest of the lesson still works.")

@@ -8,6 +8,7 @@ belongs to one session goes into a process-wide cache.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -17,8 +18,9 @@ import torch
 
 from core import zoo
 from core.cards import Card
-from core.checkpoint import WeightsError
-from core.data import MnistError, load_mnist
+from core.checkpoint import ClassifierError, WeightsError
+from core.classifier import DigitClassifier
+from core.data import MnistError, data_dir, have_locally, load_mnist, remembered_failure
 from core.images import COLOR_MAPS
 from core.latent import encode_mu
 from core.models import Autoencoder
@@ -81,12 +83,52 @@ def codes(ref: ModelRef) -> np.ndarray:
 def codes_if_any(ref: ModelRef, needs: str, without: str) -> tuple[np.ndarray | None,
                                                                   np.ndarray | None]:
     """(codes, labels) of the test set for a lesson that also works without the data: without
-    them, a notice that says what `needs` them and what still works (`without`), and (None, None)."""
+    them, a notice that says what `needs` them and what still works (`without`), and (None, None).
+
+    Such a lesson never waits on the network: when the files are not on disk yet, they are
+    fetched in the background and the lesson goes on without them.
+    """
     try:
+        if not have_locally():
+            failed = remembered_failure(data_dir())
+            if failed is None:
+                _fetch_in_background()
+            raise MnistError(failed or "they are being downloaded (11 MB): reload the page in a "
+                             "minute")
         return codes(ref), test_set()[1]
     except MnistError as error:
-        st.warning(f"{needs} needs the MNIST digits ({error}); {without}.")
+        st.warning(f"{needs} needs the MNIST digits: {error} Meanwhile {without}.")
         return None, None
+    except WeightsError:  # a damaged model: the part of the page that draws with it says so
+        return None, None
+
+
+def classifier_if_any(needs: str) -> DigitClassifier | None:
+    """The zoo's digit classifier, or None with a notice of what goes without it (`needs`)."""
+    try:
+        return zoo.load_classifier()
+    except ClassifierError as error:
+        st.warning(f"The digit classifier cannot be loaded ({error}): {needs} left out.")
+        return None
+
+
+_fetching = threading.Lock()  # one background download of MNIST per server process
+
+
+def _fetch_in_background() -> None:
+    """Start downloading MNIST in a thread, unless one is already at it."""
+    if not _fetching.acquire(blocking=False):
+        return
+
+    def fetch() -> None:
+        try:
+            load_mnist("test")
+        except MnistError:
+            pass  # remembered by core.data, and said by the next page that needs the digits
+        finally:
+            _fetching.release()
+
+    threading.Thread(target=fetch, name="latent-lab-mnist", daemon=True).start()
 
 
 def card(ref: ModelRef) -> Card:

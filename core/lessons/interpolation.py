@@ -77,6 +77,14 @@ def claims(distance: dict[str, float], typical: float, norms: dict[str, float]) 
     return out
 
 
+def halfway_norms(vae: Autoencoder, x_ab: Tensor) -> dict[str, float]:
+    """Lengths of the VAE's mean codes of x_ab (2, 1, 28, 28), "a" and "b", and of the
+    halfway code along the straight line ("linear") and the arc ("slerp")."""
+    mu = encode_mu(vae, x_ab)
+    return {"a": mu[0].norm().item(), "b": mu[1].norm().item(),
+            **{m: interpolate(mu[0], mu[1], 3, m)[1].norm().item() for m in ("linear", "slerp")}}
+
+
 def typical_distance(x_test: Tensor, n: int = 200, seed: int = 0) -> float:
     """The median distance from a test digit to its nearest other test digit (n seeded ones)."""
     index = np.random.default_rng(seed).choice(len(x_test), n, replace=False)

@@ -12,6 +12,7 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from core import zoo
+from core.app import course
 from core.latent import decode, encode_mu
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,3 +62,92 @@ def test_a_shared_model_gives_the_same_answers_from_eight_threads():
 def test_students_never_see_stack_traces():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["client"]["showErrorDetails"] in ("type", "none")
+
+
+def damaged_zoo(monkeypatch, tmp_path, *names: str) -> Path:
+    """A copy of weights/ with each named weights file truncated, in use for the test."""
+    shutil.copytree(zoo.WEIGHTS_DIR, tmp_path / "weights")
+    for name in names:
+        path = tmp_path / "weights" / name
+        path.write_bytes(path.read_bytes()[:1000])
+    monkeypatch.setattr(zoo, "WEIGHTS_DIR", tmp_path / "weights")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return tmp_path / "weights"
+
+
+LESSONS = [lesson.path for lesson in course.LESSONS]
+
+
+def visit(at: AppTest, pages: list[str]) -> dict[str, list[str]]:
+    """Open each page; assert no exception; page -> its warnings and errors."""
+    seen = {}
+    for page in pages:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert at.title, page
+        seen[page] = [w.value for w in at.warning] + [e.value for e in at.error]
+    return seen
+
+
+def test_a_broken_picked_model_affects_that_model_alone(monkeypatch, tmp_path):
+    """The picked VAE is damaged: every lesson says so where it needs it, none crashes, and
+    the sidebar still offers a way out."""
+    weights = damaged_zoo(monkeypatch, tmp_path, "vae-z2-b1.safetensors")
+    try:
+        at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=180)
+        at.query_params.update({"family": "vae", "latent": "2"})
+        seen = visit(at.run(), ["Home.py", *LESSONS])
+        assert any("vae-z2-b1.safetensors" in w for w in seen["pages/4_Latent_sliders.py"])
+        assert not any(str(weights) in w for ws in seen.values() for w in ws)
+        assert at.sidebar.radio(key="_pick_family").options
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+def test_a_broken_autoencoder_leaves_the_default_vaes_lessons_working(monkeypatch, tmp_path):
+    """The autoencoder at latent size 10 is damaged while the default VAE is picked: the lessons
+    that pair them show the VAE and name the broken file, and nothing else is lost."""
+    damaged_zoo(monkeypatch, tmp_path, "ae-z10.safetensors")
+    try:
+        at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=180).run()
+        assert not at.exception
+        for page in ("pages/1_Reconstruction.py", "pages/9_Interpolation_and_arithmetic.py",
+                     "pages/10_Draw_your_digit.py"):
+            at.switch_page(page).run()
+            if page.startswith("pages/10"):
+                at.radio(key="draw_source").set_value("Take a test digit").run()
+            assert not at.exception and at.image, page
+            assert any("ae-z10.safetensors" in w.value for w in at.warning), page
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+def test_a_broken_classifier_costs_only_the_classifiers_verdicts(monkeypatch, tmp_path):
+    damaged_zoo(monkeypatch, tmp_path, "classifier.safetensors")
+    try:
+        at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=180).run()
+        # the lessons that ask the classifier (and Autoencoder vs VAE's part 2, whose verdicts
+        # are the classifier's: tests/app/test_pages.py runs it)
+        visit(at, ["pages/5_Digit_prototypes.py", "pages/7_Latent_manifold.py"])
+        at.switch_page("pages/9_Interpolation_and_arithmetic.py").run()
+        assert not at.exception and len(at.image) >= 5  # the walks and the arithmetic still show
+        at.switch_page("pages/10_Draw_your_digit.py").run()
+        at.radio(key="draw_source").set_value("Take a test digit").run()
+        assert not at.exception and at.image
+        assert any("classifier" in w.value for w in at.warning)
+        assert not any("Pick another model" in w.value and "classifier" in w.value
+                       for w in at.warning)
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+def test_the_upload_limit_is_the_one_the_page_states():
+    """Streamlit's default 200 MB let three tabs hold 600 MB of uploads the page then refused."""
+    from core.digitize import MAX_UPLOAD_BYTES
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES

@@ -141,3 +141,56 @@ def test_shaded_grainy_paper_is_levelled_before_the_crop():
     assert outside < 0.05, f"{outside:.0%} of the ink is paper"
     assert np.abs(x - x_clean).mean() < 0.05
     assert any("paper was evened out" in note for note in steps.notes)
+
+
+def test_a_39_megapixel_png_is_refused_from_its_header():
+    """A 170 KB PNG of 39 megapixels cost the server +293 MB to decode before."""
+    data = png(Image.new("L", (7200, 5400), 255))
+    assert len(data) < MAX_UPLOAD_BYTES
+    with pytest.raises(DigitError, match="7200 × 5400 pixels"):
+        read_image(data)
+
+
+def test_a_decompression_bomb_is_called_too_large_not_unreadable():
+    """PIL refuses a 20000 x 20000 image from its header: the student is told it is too large
+    (it read "not an image we can read" before)."""
+    header = Image.new("1", (20000, 20000))
+    data = png(header)
+    with pytest.raises(DigitError, match="larger than the limit"):
+        read_image(data)
+
+
+def test_a_photo_stored_sideways_is_turned_upright():
+    """A phone's EXIF orientation 6 (rotate 90° clockwise to view): the stroke, stored lying
+    down, must come out standing (it was cropped sideways before)."""
+    lying = stroke_image(size=(300, 200), box=(40, 60, 250, 90))  # a horizontal bar as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    lying.save(buffer, "JPEG", exif=exif)
+    grey, _ = read_image(buffer.getvalue())
+    assert grey.shape[0] > grey.shape[1]  # upright: taller than wide
+    steps = digitize(grey)
+    assert steps.cropped.shape[0] > steps.cropped.shape[1]  # the stroke stands
+
+
+def test_a_float_image_with_missing_values_is_refused():
+    values = np.full((60, 60), 0.0, dtype=np.float32)
+    values[10:50, 25:35] = 1.0
+    values[:20, :20] = np.nan  # the block that became "the digit" before
+    buffer = io.BytesIO()
+    Image.fromarray(values, mode="F").save(buffer, "TIFF")
+    with pytest.raises(DigitError, match="NaN"):
+        read_image(buffer.getvalue())
+
+
+def test_an_almost_all_white_canvas_holds_no_digit():
+    """The canvas draws white on black; painted nearly all over, its few black pixels read as a
+    0 at 99 % before (the white border made it look like paper)."""
+    canvas = np.ones((280, 280), dtype=np.float32)
+    canvas[100:140, 120:160] = 0.0
+    with pytest.raises(DigitError, match="of the picture is ink"):
+        digitize(canvas, [], light_ink=True)
+    drawn = np.zeros((280, 280), dtype=np.float32)
+    drawn[40:240, 120:150] = 1.0  # a normal stroke still works
+    assert digitize(drawn, [], light_ink=True).x.max() > 0.9
