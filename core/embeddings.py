@@ -16,13 +16,18 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+LOGGER = logging.getLogger(__name__)
 
 SUBSET = 3000          # test codes per embedding: enough to see clusters, small to ship
 SUBSET_SEED = 0
@@ -91,7 +96,15 @@ def umap(mu: np.ndarray, n_neighbors: int = 15, min_dist: float = 0.1, seed: int
     return reducer.fit_transform(mu)
 
 
+class Busy(RuntimeError):
+    """Another map is being computed in this server's one worker; the message says so."""
+
+
+_worker = threading.Lock()  # one worker process per server at a time: its memory is bounded
+
+
 def compute_apart(method: str, mu: np.ndarray, timeout_s: float = 900,
+                  alive: Callable[[], bool] = lambda: True, wait_s: float = 0.0,
                   **params: float) -> tuple[np.ndarray, float]:
     """`tsne` or `umap` ("t-SNE" or "UMAP") of codes (N, d) -> ((N, 2) float32, its
     trustworthiness), computed in a child Python process that imports numpy, scikit-learn and
@@ -101,24 +114,47 @@ def compute_apart(method: str, mu: np.ndarray, timeout_s: float = 900,
     GIL while it works and keeps its memory (about 400 MB) for the life of the process. In a
     child, other students' slider moves go on meanwhile, and the memory goes back to the
     system when the child exits; the trustworthiness (two N x N distance matrices) is scored
-    there too. Raises RuntimeError, saying why, if the child fails or runs out of time.
+    there too. One child runs per server at a time: Busy if another is running after `wait_s`
+    seconds. The child is stopped when `alive()` turns false (the student's session ended) or
+    after `timeout_s`. Raises RuntimeError, saying why, if the child fails or is stopped.
     """
     if method not in ("t-SNE", "UMAP"):
         raise ValueError(f"only t-SNE and UMAP run apart, not {method!r}")
+    if not _worker.acquire(timeout=wait_s if wait_s > 0 else -1, blocking=wait_s > 0):
+        raise Busy(f"Another {method} or t-SNE/UMAP map is being computed on this server right "
+                   "now (one at a time, to keep its memory bounded). Try again in a minute")
+    try:
+        return _run_child(method, mu, timeout_s, alive, params)
+    finally:
+        _worker.release()
+
+
+def _run_child(method: str, mu: np.ndarray, timeout_s: float, alive: Callable[[], bool],
+               params: dict[str, float]) -> tuple[np.ndarray, float]:
     codes = io.BytesIO()
     np.save(codes, np.ascontiguousarray(mu, dtype=np.float32))
-    try:
-        child = subprocess.run(
-            [sys.executable, "-m", "core.embeddings", "--compute", method, "--params",
-             json.dumps(params)],
-            input=codes.getvalue(), capture_output=True, timeout=timeout_s,
-            cwd=Path(__file__).resolve().parent.parent)
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"{method} took longer than {timeout_s:.0f} s and was stopped") from None
+    child = subprocess.Popen(
+        [sys.executable, "-m", "core.embeddings", "--compute", method, "--params",
+         json.dumps(params)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent)
+    output: dict[str, tuple[bytes, bytes]] = {}
+    talk = threading.Thread(target=lambda: output.update(out=child.communicate(codes.getvalue())),
+                            daemon=True)
+    talk.start()
+    deadline = time.monotonic() + timeout_s
+    while talk.is_alive():
+        talk.join(0.25)
+        stop = ("its page was closed" if not alive() else
+                f"it took longer than {timeout_s:.0f} s" if time.monotonic() > deadline else None)
+        if stop is not None and talk.is_alive():
+            child.kill()
+            talk.join()
+            raise RuntimeError(f"{method} was stopped: {stop}")
+    stdout, stderr = output["out"]
     if child.returncode != 0:
-        last = child.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
-        raise RuntimeError(f"{method} failed in its worker process: {last[0]}")
-    result = np.load(io.BytesIO(child.stdout))
+        LOGGER.warning("%s worker failed: %s", method, stderr.decode(errors="replace")[-2000:])
+        raise RuntimeError(f"{method} failed in its worker process")
+    result = np.load(io.BytesIO(stdout))
     return result["xy"], float(result["trust"])
 
 

@@ -12,10 +12,11 @@ trains at once (the others wait their turn, and every page keeps answering meanw
 
 from __future__ import annotations
 
-import itertools
+import logging
 import math
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -25,11 +26,13 @@ import torch
 from torch import Tensor
 
 from core.config import TrainConfig
+from core.data import MnistError
 from core.device import CORES, all_cores
 from core.latent import encode_mu, reconstruct
 from core.models import Autoencoder, LossTerms
 from core.cards import Card, Metrics
 from core.evaluate import evaluate
+from core.portable import export
 from core.reference import model_name
 from core.train import EpochReport, fit, make_card, new_model
 from core.zoo import ZOO_BACKBONE, ZOO_LR, freeze
@@ -38,11 +41,24 @@ MAX_IMAGES_PER_RUN = 120_000      # epochs × training images: about a minute on
 MAX_IMAGES_PER_SESSION = 600_000  # everything one browser session may train
 MAX_MODELS = 3                    # kept per session; older ones must be removed by the student
 SERVER_RUNS = 1                   # runs training at once per server process; others queue
+MAX_WAITING = 2                   # runs that may wait for the slot; more are refused
+SERVER_MODELS = 40                # trained models alive in the whole server (each < 10 MB)
 EVAL_IMAGES = 2000                # test images scored after each epoch (the final card: all)
 KL_WARMUP_FRACTION = 0.25         # of the run's steps; without it small latents can collapse
 
 _slots = threading.BoundedSemaphore(SERVER_RUNS)
-_ids = itertools.count(1)
+_waiting = threading.BoundedSemaphore(MAX_WAITING)  # a place in the queue, held while waiting
+_live: weakref.WeakValueDictionary[int, OwnModel] = weakref.WeakValueDictionary()
+LOGGER = logging.getLogger(__name__)
+
+
+class QueueFull(RuntimeError):
+    """The server's training queue is full; the message says what to do."""
+
+
+def server_models() -> int:
+    """Models trained in any session of this server and still held by one."""
+    return len(_live)
 
 
 def images_trained(config: TrainConfig, n_train: int = 60_000) -> int:
@@ -73,6 +89,9 @@ def problems(config: TrainConfig, used: int, n_models: int) -> list[str]:
                    "presentations; this run would go past that. Choose a smaller run.")
     if n_models >= MAX_MODELS:
         out.append(f"You keep {MAX_MODELS} models already: remove one below to train another.")
+    if server_models() >= SERVER_MODELS:
+        out.append(f"This server holds {SERVER_MODELS} students' trained models, its limit: "
+                   "remove one of yours, or try again when other students have left.")
     return out
 
 
@@ -131,6 +150,12 @@ class OwnModel:
         return (f"#{self.id} your {family}, latent size {c.latent_dim}{beta} "
                 f"({n} epoch{'' if n == 1 else 's'} on {c.train_subset:,} digits)")
 
+    def files(self) -> tuple[bytes, bytes]:
+        """Its weights (safetensors) and card (JSON) to download, made once (`core.portable`)."""
+        if "files" not in self.results:
+            self.results["files"] = export(self.model, self.card)
+        return self.results["files"]
+
     def test_codes(self, x_test: Tensor) -> np.ndarray:
         """mu of the test images (N, latent_dim), computed once."""
         if self.codes is None:
@@ -159,6 +184,7 @@ class TrainingJob:
     error: str | None = None
     result: OwnModel | None = None
     estimate: float | None = None  # seconds, as predicted on the page before the run
+    model_id: int = 1  # the id the finished model gets: the session's next (`core.app.selection`)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -176,10 +202,16 @@ class TrainingJob:
         """Ask the run to end after the current batch; the model keeps what it learned."""
         self._stop.set()
 
-    def start(self, x_train: Tensor, x_test: Tensor, x_show: Tensor,
+    def start(self, x_train: Tensor | Callable[[], Tensor], x_test: Tensor, x_show: Tensor,
               alive: Callable[[], bool] = lambda: True) -> None:
-        """Train in a background thread. x_show (K, 1, 28, 28): the digits redrawn each epoch.
-        `alive()` turning false (the browser session has ended) stops the run too."""
+        """Train in a background thread. x_train: the training digits (N, 1, 28, 28), or a
+        function that loads them once the run has the server's slot (a waiting run holds no
+        data). x_show (K, 1, 28, 28): the digits redrawn each epoch. `alive()` turning false
+        (the browser session has ended) stops the run too. QueueFull if MAX_WAITING runs wait
+        already."""
+        if not _waiting.acquire(blocking=False):
+            raise QueueFull(f"{MAX_WAITING} runs are waiting for this server's training slot "
+                            "already. Try again in a minute.")
         self._thread = threading.Thread(target=self._run, args=(x_train, x_test, x_show, alive),
                                         name="latent-lab-training", daemon=True)
         self._thread.start()
@@ -188,28 +220,37 @@ class TrainingJob:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _run(self, x_train: Tensor, x_test: Tensor, x_show: Tensor,
+    def _run(self, x_train: Tensor | Callable[[], Tensor], x_test: Tensor, x_show: Tensor,
              alive: Callable[[], bool]) -> None:
         def should_stop() -> bool:
             if not alive():  # nobody is left to use the model: end the run as a stop
                 self._stop.set()
             return self._stop.is_set()
 
-        while not _slots.acquire(timeout=0.5):  # another session is training: wait our turn
-            if should_stop():
-                self._finish("stopped", None)
-                return
+        try:
+            while not _slots.acquire(timeout=0.5):  # another session is training: wait
+                if should_stop():
+                    self._finish("stopped", None)
+                    return
+        finally:
+            _waiting.release()
         try:
             torch.set_num_threads(CORES)  # this thread only trains: give it every core
             self.state, self.started = "running", time.perf_counter()
+            x = x_train() if callable(x_train) else x_train  # loaded only now: see `start`
             model = new_model(self.config)
-            self._train(model, x_train, x_test, x_show, should_stop)
+            self._train(model, x, x_test, x_show, should_stop)
             freeze(model)
             test = evaluate(model, x_test, self.config.beta)
-            self._finish("stopped" if self._stop.is_set() else "done",
-                         OwnModel(next(_ids), model, self.config, self._card(model, test)))
-        except Exception as error:  # noqa: BLE001 - reported on the page, never a stack trace
-            self.error = f"{type(error).__name__}: {error}"
+            result = OwnModel(self.model_id, model, self.config, self._card(model, test))
+            _live[id(result)] = result
+            self._finish("stopped" if self._stop.is_set() else "done", result)
+        except MnistError as error:  # the digits went missing meanwhile: the message says why
+            self.error = str(error)
+            self._finish("failed", None)
+        except Exception:  # noqa: BLE001 - the page says it failed, the server log says why
+            LOGGER.exception("a training run failed")
+            self.error = "the run stopped on an unexpected error (the server's log has the details)"
             self._finish("failed", None)
         finally:
             _slots.release()

@@ -25,7 +25,8 @@ were **size-normalised into a 20 × 20 box**, keeping their aspect ratio, and **
 centre of mass** in a 28 × 28 image, light ink on black. The steps below do the same.
 """)
 
-source = st.radio("Your digit", digit_input.SOURCES, horizontal=True, key="draw_source")
+source = st.radio("Your digit", digit_input.SOURCES, horizontal=True, key="draw_source",
+                  persist_state="session")
 steps = None
 with st.container(border=True), layout.part("your digit"):
     raw, notes, light_ink = digit_input.your_digit(source)
@@ -81,7 +82,7 @@ with layout.part("what the models make of it"):
                f"equals the prior); mean σ = {float(sigma.mean()):.2f}.")
 
     st.subheader("The reparameterisation trick: z = μ + σ·ε, with ε ~ N(0, I)")
-    seed = int(st.number_input("Seed of ε", 0, 10_000, 0, key="draw_seed"))
+    seed = int(st.number_input("Seed of ε", 0, 10_000, 0, key="draw_seed", persist_state="session"))
     z = posterior_samples(mu, sigma, N_SAMPLES, seed)
     charts.image(decode(vae, z[:8]), scale=3, caption="eight codes drawn from q(z|x), decoded: "
                  "the variations the VAE considers the same digit")

@@ -37,21 +37,25 @@ st.header("1 · Choose")
 busy = job is not None and job.active
 c1, c2, c3 = st.columns(3)
 kind = c1.radio("Kind", ["vae", "ae"], format_func={"vae": "VAE", "ae": "Autoencoder"}.get,
-                horizontal=True, key="train_kind", disabled=busy)
+                horizontal=True, key="train_kind", persist_state="session", disabled=busy)
 sizes = sorted({size for family in selection.zoo_options().values() for size in family})
 latent = c1.select_slider("Latent size", sizes, value=10 if 10 in sizes else sizes[0],
-                          key="train_latent", disabled=busy)
+                          key="train_latent", persist_state="session", disabled=busy)
 beta = c1.select_slider("β (KL weight)", [0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0], value=1.0,
-                        format_func=lambda b: f"{b:g}", key="train_beta",
+                        format_func=lambda b: f"{b:g}", key="train_beta", persist_state="session",
                         disabled=busy or kind == "ae", help="Only the VAE has a KL term.")
 epochs = c2.slider("Epochs (passes over the digits)", 1, 10, 3, key="train_epochs",
+                   persist_state="session",
                    disabled=busy)
 subset = c2.select_slider("Training digits", [1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000],
                           value=10_000, format_func=lambda n: f"{n:,}", key="train_subset",
+                          persist_state="session",
                           disabled=busy)
 batch = c3.select_slider("Batch size", [32, 64, 128, 256], value=64, key="train_batch",
+                         persist_state="session",
                          disabled=busy, help="Digits per optimiser step.")
-seed = int(c3.number_input("Seed", 0, 10_000, 0, key="train_seed", disabled=busy,
+seed = int(c3.number_input("Seed", 0, 10_000, 0, key="train_seed",
+                           persist_state="session", disabled=busy,
                            help="The same settings and seed give the same model on a CPU."))
 config = own.make_config(kind, latent, beta, epochs, subset, batch, seed)
 images = own.images_trained(config)
@@ -75,11 +79,15 @@ for problem in problems:
     st.warning(problem)
 if st.button("▶️ Start training", type="primary", disabled=busy or bool(problems)):
     with layout.part("starting the run"):
-        x_train, _ = load_mnist_subset("train", shuffled_subset(60_000, subset, seed).numpy())
         x_test, _ = selection.test_set()
-        job = own.TrainingJob(config, device, estimate=estimate)
-        job.start(x_train, x_test, x_test[seeded_indices(len(x_test), 8, 0)],
-                  selection.session_alive())
+        load_mnist_subset("train", [0])  # MNIST's training digits are here (or say what to do)
+        job = own.TrainingJob(config, device, estimate=estimate, model_id=selection.next_own_id())
+        try:  # the training digits are read once the run has the server's slot
+            job.start(lambda: load_mnist_subset("train", shuffled_subset(60_000, subset, seed)
+                                                .numpy())[0],
+                      x_test, x_test[seeded_indices(len(x_test), 8, 0)], selection.session_alive())
+        except own.QueueFull as full:
+            raise layout.Advice(str(full)) from None
         st.session_state[view.JOB_KEY] = job
         st.session_state.train_used = used + images
         st.rerun()

@@ -38,7 +38,7 @@ with st.container(border=True):
         st.session_state.recon_seed = 0
     if middle.button("🎲 New sample", help="Draw other test digits (the seed goes up by one)."):
         st.session_state.recon_seed += 1
-    seed = left.number_input("Seed", 0, 10_000, key="recon_seed",
+    seed = left.number_input("Seed", 0, 10_000, key="recon_seed", persist_state="session",
                              help="The same seed always shows the same digits.")
     threshold = right.slider("Binarisation threshold", 0.05, 0.95, 0.5, 0.05,
                              help="Pixels at or above it become ink (1), the rest paper (0).")

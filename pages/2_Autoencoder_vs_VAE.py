@@ -58,7 +58,8 @@ def random_codes() -> None:
                 "classifier (99 % accurate on real test digits) what each one shows. A sample "
                 "that the classifier recognises with ≥ 90 % confidence *looks like a digit*. "
                 f"Latent size {ref.latent}, the sidebar's.")
-    seed = int(st.columns([1, 3])[0].number_input("Sample seed", 0, 10_000, 0, key="avv_seed"))
+    seed = int(st.columns([1, 3])[0].number_input("Sample seed", 0, 10_000, 0, key="avv_seed",
+                                                  persist_state="session"))
     runs = {"ae_prior": ("Autoencoder, z ~ N(0, I)", pair["Autoencoder"], "prior"),
             "ae_fitted": ("Autoencoder, z ~ Gaussian fitted to its codes", pair["Autoencoder"],
                           "fitted"),
@@ -85,9 +86,11 @@ def walks() -> None:
                 "passes through shapes that are no digit at all.")
     a, b, s = st.columns(3)
     n_test = len(selection.test_set()[0])
-    first = int(a.number_input("First test digit (index)", 0, n_test - 1, 3, key="avv_a"))
-    second = int(b.number_input("Second test digit (index)", 0, n_test - 1, 2, key="avv_b"))
-    steps = s.slider("Steps", 5, 16, 10, key="avv_steps")
+    first = int(a.number_input("First test digit (index)", 0, n_test - 1, 3, key="avv_a",
+                               persist_state="session"))
+    second = int(b.number_input("Second test digit (index)", 0, n_test - 1, 2, key="avv_b",
+                                persist_state="session"))
+    steps = s.slider("Steps", 5, 16, 10, key="avv_steps", persist_state="session")
     for name, key in pair.items():
         with layout.part(f"the {name} walk"):
             images, share = experiments.measured(compare.walk, [key], data=True, first=first,
@@ -101,7 +104,8 @@ def latent_sizes() -> None:
                 "zoo, one row per latent size; the chart gives the mean reconstruction error "
                 "over all 10,000 test digits, decoding the mean code for both families.")
     family = st.radio("Family", ["ae", "vae"], format_func={"ae": "Autoencoder",
-                      "vae": "VAE (β = 1)"}.get, horizontal=True, key="avv_family")
+                      "vae": "VAE (β = 1)"}.get, horizontal=True, key="avv_family",
+                      persist_state="session")
     cards = selection.cards_by_size()
     sizes = sorted(cards[family])
     refs = [ModelRef(family, d, 1.0) for d in sizes]

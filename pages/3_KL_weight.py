@@ -91,7 +91,7 @@ def sweeps() -> None:
     st.markdown("The 10-dimensional VAEs with β = 1 and β = 4. Start from the code of the "
                 "average digit (zeros), move one dimension from −3 to 3 and decode. Rows are "
                 "dimensions, sorted by their KL (most used first).")
-    steps = st.slider("Steps per dimension", 5, 11, 9, 2, key="kl_steps")
+    steps = st.slider("Steps per dimension", 5, 11, 9, 2, key="kl_steps", persist_state="session")
     for column, b in zip(st.columns(2), (1.0, 4.0)):
         with column, layout.part(f"the sweep at β = {b:g}"):
             kl = np.array(cards[10][b].test.kl_per_dim)

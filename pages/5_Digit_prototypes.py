@@ -65,7 +65,8 @@ def take_away() -> None:
     a, b, c = st.columns([1, 1, 2])
     a.download_button("⬇️ Prototypes as CSV", table.to_csv().encode(),
                       file_name=f"prototypes-{ref.kind}-z{d}.csv", mime="text/csv")
-    digit = b.selectbox("Digit", range(10), key="proto_digit", label_visibility="collapsed")
+    digit = b.selectbox("Digit", range(10), key="proto_digit",
+                        persist_state="session", label_visibility="collapsed")
     if c.button(f"Use the prototype of {digit} in Latent sliders 🕹️"):
         layout.send_to_sliders(protos[digit], f"the prototype of {digit}")
 

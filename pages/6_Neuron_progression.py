@@ -33,10 +33,12 @@ with st.container(border=True):
                                          choices=(controls.PROTOTYPE, controls.ZEROS,
                                                   controls.RANDOM, controls.SLIDERS))
     dims = st.multiselect("Dimensions", range(d), default=list(range(d)), key=f"prog_dims_{d}",
+                          persist_state="session",
                           format_func=dim_name)
     a, b = st.columns(2)
-    low, high = a.slider("Range", -6.0, 6.0, (-4.5, 4.5), 0.5, key="prog_range")
-    steps = int(b.number_input("Steps", 2, 21, 10, key="prog_steps"))
+    low, high = a.slider("Range", -6.0, 6.0, (-4.5, 4.5), 0.5, key="prog_range",
+                         persist_state="session")
+    steps = int(b.number_input("Steps", 2, 21, 10, key="prog_steps", persist_state="session"))
 
 with layout.part("the sweep"):
     if not dims:
@@ -59,7 +61,7 @@ with layout.part("the sweep"):
 
 st.text_area("Name the dimensions (your notes stay in this browser session)",
              placeholder="z0: slant to the right\nz1: thick → thin\nz2: 1 morphs into 7 …",
-             key=f"prog_notes_{ref.kind}_{d}")
+             key=f"prog_notes_{ref.kind}_{d}", persist_state="session")
 layout.try_this([
     "Before you look at the grid: with a 1 as the base, which dimension will turn it into a 7? "
     "Write your guess in the notes, then check.",

@@ -32,13 +32,17 @@ widest = np.argsort(-mu.std(0))[:2].tolist() if mu is not None and d > 1 else [0
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
     dim_x = c1.selectbox("Horizontal dimension", range(d), widest[0], key=f"man_x_{d}",
+                         persist_state="session",
                          format_func=dim_name)
     dim_y = c2.selectbox("Vertical dimension", range(d), widest[-1], key=f"man_y_{d}",
+                         persist_state="session",
                          format_func=dim_name)
     c4, c5, c6 = st.columns(3)
-    low, high = c4.slider("Range", -8.0, 8.0, (-4.0, 4.0), 0.5, key="man_range")
-    steps = int(c5.slider("Steps a side", 3, 20, 12, key="man_steps"))
-    standard = c6.toggle("Standardised axes (z-scores)", key="man_std", disabled=mu is None,
+    low, high = c4.slider("Range", -8.0, 8.0, (-4.0, 4.0), 0.5, key="man_range",
+                          persist_state="session")
+    steps = int(c5.slider("Steps a side", 3, 20, 12, key="man_steps", persist_state="session"))
+    standard = c6.toggle("Standardised axes (z-scores)", key="man_std",
+                         persist_state="session", disabled=mu is None,
                          help="Measure each axis in standard deviations of the test codes.")
     base, base_kind = controls.base_code(ref.kind, d, mu, labels, key="man", left=c3, right=c3,
                                          choices=(controls.ZEROS, controls.RANDOM,
@@ -90,8 +94,10 @@ with layout.part("the map"):
     st.markdown("Click test digits on the scatter (click again to drop one): each decodes from "
                 "its own full code. Or type points on the map's axes as `x, y` pairs separated "
                 "by `;`: they decode on the slice. Two points and *as a line* decodes the path.")
-    typed = st.text_input("Points", placeholder="-2, 1; 0, 0; 2.5, -1", key="man_typed")
-    as_line = st.toggle("As a line between the first two points", key="man_line")
+    typed = st.text_input("Points", placeholder="-2, 1; 0, 0; 2.5, -1", key="man_typed",
+                          persist_state="session")
+    as_line = st.toggle("As a line between the first two points", key="man_line",
+                        persist_state="session")
     try:
         z = lesson.points_to_decode(typed, picked_codes, base, dims, axes, as_line)
     except ValueError as error:

@@ -25,7 +25,7 @@ nearest neighbours in the latent space are its neighbours on the map too: cluste
 clearly, but the distances *between* clusters and their sizes mean little.
 """)
 
-method = st.radio("Map", emb.METHODS, horizontal=True, key="emb_method")
+method = st.radio("Map", emb.METHODS, horizontal=True, key="emb_method", persist_state="session")
 shown = None
 with layout.part(f"the {method} map"):
     x_test, labels = selection.test_set()
@@ -55,6 +55,7 @@ with layout.part(f"the {method} map"):
 
     picked = [p for p in (event.selection.get("pick", []) if event else []) if "x" in p]
     as_line = st.toggle("Walk the line between the first two points I click", key="emb_line",
+                        persist_state="session",
                         disabled=len(picked) < 2)
     if not picked:
         raise layout.Nothing("Click a point on the map to decode its neighbourhood; click a "

@@ -36,15 +36,18 @@ def typical() -> float:
 with layout.part("the walks"):
     x_test, labels = selection.test_set()
     with st.expander("Pick two test digits from a seeded grid", expanded=False):
-        seed = st.number_input("Grid seed", 0, 10_000, 0, key="interp_grid_seed")
+        seed = st.number_input("Grid seed", 0, 10_000, 0, key="interp_grid_seed",
+                               persist_state="session")
         shown = seeded_indices(len(x_test), 24, int(seed))
         charts.picture(labelled_grid(x_test[shown], [f"#{i}" for i in shown], columns=12,
                                      scale=2, cmap=selection.cmap()),
                        caption="Type the numbers below the digits you want into the boxes below.")
     a, b, s = st.columns(3)
-    first = int(a.number_input("Digit A (test index)", 0, len(x_test) - 1, 1, key="interp_a"))
-    second = int(b.number_input("Digit B (test index)", 0, len(x_test) - 1, 0, key="interp_b"))
-    steps = int(s.slider("Steps", 5, 15, 9, key="interp_steps"))
+    first = int(a.number_input("Digit A (test index)", 0, len(x_test) - 1, 1, key="interp_a",
+                               persist_state="session"))
+    second = int(b.number_input("Digit B (test index)", 0, len(x_test) - 1, 0, key="interp_b",
+                                persist_state="session"))
+    steps = int(s.slider("Steps", 5, 15, 9, key="interp_steps", persist_state="session"))
     pair, models = selection.pair(ref), {}
     for name, key in pair.items():
         with layout.part(f"the {name.lower()}'s walks"):  # one broken model costs its rows only
@@ -73,7 +76,7 @@ with layout.part("the arithmetic"):
     c1, c2, c3 = st.columns(3)
     default = seeded_indices(len(x_test), 3, 11)
     ia, ib, ic = (int(c.number_input(f"{name} (test index)", 0, len(x_test) - 1, int(v),
-                                     key=f"arith_{name.lower()}"))
+                                     key=f"arith_{name.lower()}", persist_state="session"))
                   for c, name, v in zip((c1, c2, c3), "ABC", default))
     model = selection.model(ref)
     x_abc = x_test[[ia, ib, ic]]

@@ -21,13 +21,16 @@ def base_code(kind: str, d: int, mu: np.ndarray | None, labels: np.ndarray | Non
     """A radio for the base code in `left`, its detail (digit, seed) in `right`: the code (d,)
     and the choice. A prototype needs the test codes mu (N, d): without them it is not offered."""
     offered = [c for c in choices if c != PROTOTYPE or mu is not None]
-    choice = left.radio(label, offered, horizontal=True, key=f"{key}_base", disabled=disabled)
+    choice = left.radio(label, offered, horizontal=True, key=f"{key}_base",
+                        persist_state="session", disabled=disabled)
     base = np.zeros(d, dtype=np.float32)
     if choice == RANDOM:
-        seed = int(right.number_input("Seed", 0, 10_000, 0, key=f"{key}_seed"))
+        seed = int(right.number_input("Seed", 0, 10_000, 0, key=f"{key}_seed",
+                                      persist_state="session"))
         base = np.random.default_rng(seed).standard_normal(d).astype(np.float32)
     elif choice == PROTOTYPE:
-        digit = right.selectbox("Digit", range(10), index=3, key=f"{key}_digit")
+        digit = right.selectbox("Digit", range(10), index=3, key=f"{key}_digit",
+                                persist_state="session")
         base = prototypes(mu, labels)[digit]
     elif choice == SLIDERS:
         keys = sliders.keys(d, slider_limit(kind, mu))

@@ -7,6 +7,8 @@ the whole server by the codes' contents, so the same settings are computed once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import streamlit as st
 import torch
@@ -19,8 +21,10 @@ CUSTOM_KEY = "emb_custom"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _compute(codes: np.ndarray, method: str, params: tuple) -> tuple[np.ndarray, float]:
-    return emb.compute_apart(method, codes, **dict(params))
+def _compute(codes: np.ndarray, method: str, params: tuple,
+             _alive: Callable[[], bool]) -> tuple[np.ndarray, float]:
+    # `_alive` is not part of the cache key (Streamlit skips arguments named with a leading _)
+    return emb.compute_apart(method, codes, alive=_alive, wait_s=5.0, **dict(params))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -73,11 +77,12 @@ def run(mu: np.ndarray, method: str, model_key: str, params: tuple) -> tuple[np.
     settings are dropped then, so the page goes back to the shipped map."""
     with st.status(f"Computing {method} of {len(mu):,} codes…", expanded=False) as status:
         try:
-            result = _compute(mu, method, params)
+            result = _compute(mu, method, params, selection.session_alive())
         except RuntimeError as error:
             status.update(label=f"{method} could not be computed", state="error")
             st.session_state[CUSTOM_KEY].pop((model_key, method), None)
-            st.error(f"{error}. Try other settings; meanwhile the page shows the ready-made map.")
+            advice = "" if isinstance(error, emb.Busy) else " Try other settings;"
+            st.error(f"{error}.{advice} Meanwhile the page shows the ready-made map.")
             return None
         status.update(label=f"{method} ready", state="complete")
     return result

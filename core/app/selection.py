@@ -60,6 +60,13 @@ def own_models() -> dict[int, OwnModel]:
     return st.session_state.setdefault(OWN_KEY, {})
 
 
+def next_own_id() -> int:
+    """The id this session's next trained model gets: 1, 2, 3… in every session."""
+    n = st.session_state.get("own_next_id", 1)
+    st.session_state.own_next_id = n + 1
+    return n
+
+
 def own(ref: ModelRef) -> OwnModel:
     try:
         return own_models()[ref.own]

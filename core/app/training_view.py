@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from core import own, zoo
+from core import own, portable, zoo
 from core.app import charts, selection
 from core.checkpoint import WeightsError
 from core.images import seeded_indices
@@ -103,13 +103,49 @@ def your_models(busy: bool) -> None:
             key = "neg_elbo" if c.kind == "vae" else "recon"
             figure += (f" · the pretrained one: {getattr(zoo_card.test, key):.1f} after "
                        f"{zoo_card.epochs_completed} epochs on 60,000 digits")
-        left, right = st.columns([4, 1])
+        left, middle, right = st.columns([4, 1.2, 1])
         left.markdown(f"**{mine.label}** · {mine.card.train_seconds:.0f} s · on the 10,000 test "
                       f"digits: {figure}")
+        weights, card = mine.files()
+        stem = f"latent-lab-{mine.card.name}-{model_id}"
+        middle.download_button("⬇️ Weights", weights, file_name=f"{stem}.safetensors",
+                               mime="application/octet-stream", key=f"train_get_w_{model_id}")
+        middle.download_button("⬇️ Card", card, file_name=f"{stem}.json",
+                               mime="application/json", key=f"train_get_c_{model_id}")
         if right.button("Remove", key=f"train_remove_{model_id}", disabled=busy):
             del models[model_id]
             st.rerun()
+    st.caption("**A reload of the page ends the models trained in it.** Download a model's "
+               "weights and card to keep it, and load them back below.")
+    load_back(len(models))
     if models:
         st.caption("Pick one in the sidebar (*Or a model you trained*) and open any lesson: in "
                    "*Autoencoder vs VAE*, *KL weight* and *Interpolation* it takes the place of "
                    "the pretrained model of its family, beside the other.")
+
+
+def load_back(n_models: int) -> None:
+    """Two uploaders for a model downloaded before (weights and card), checked by
+    `core.portable.import_` before it joins this session's models."""
+    with st.expander("Load a model you downloaded before"):
+        n = st.session_state.get("train_load_n", 0)  # a new pair of uploaders after each load
+        left, right = st.columns(2)
+        weights = left.file_uploader("Its weights (.safetensors)", type=["safetensors"],
+                                     key=f"train_load_w_{n}")
+        card = right.file_uploader("Its card (.json)", type=["json"], key=f"train_load_c_{n}")
+        if weights is None or card is None:
+            st.caption("Upload both files of one model, as the download buttons above saved them.")
+            return
+        if n_models >= own.MAX_MODELS:
+            st.warning(f"You keep {own.MAX_MODELS} models already: remove one above first.")
+            return
+        try:
+            model, read = portable.import_(weights.getvalue(), card.getvalue())
+        except WeightsError as error:
+            st.warning(f"That model cannot be loaded: {error}.")
+            return
+        model_id = selection.next_own_id()
+        selection.own_models()[model_id] = own.OwnModel(model_id, model, read.config, read)
+        st.session_state.own_pick = model_id
+        st.session_state.train_load_n = n + 1
+        st.rerun()

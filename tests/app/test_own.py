@@ -3,6 +3,7 @@
 import time
 from pathlib import Path
 
+import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
@@ -83,6 +84,57 @@ def test_runs_queue_for_the_server_slot():
         own._slots.release()
     job.join(timeout=60)
     assert job.state == "done"
+
+
+def test_the_queue_is_bounded_and_a_waiting_run_holds_no_data():
+    """One running and two queued 60,000-digit runs held their data from the start before, and
+    the queue had no end."""
+    config = own.make_config("ae", 2, 0.0, epochs=1, subset=200, batch_size=100)
+    x_train, x_test = small_data(200)
+    loaded: list[int] = []
+
+    def loader() -> torch.Tensor:
+        loaded.append(1)
+        return x_train
+
+    own._slots.acquire()  # another session is training
+    jobs = []
+    try:
+        for _ in range(own.MAX_WAITING):
+            jobs.append(own.TrainingJob(config, CPU))
+            jobs[-1].start(loader, x_test, x_test[:8])
+        time.sleep(0.5)
+        assert all(j.state == "queued" for j in jobs) and not loaded  # waiting: no data held
+        with pytest.raises(own.QueueFull, match="Try again"):
+            own.TrainingJob(config, CPU).start(loader, x_test, x_test[:8])
+    finally:
+        own._slots.release()
+    for job in jobs:
+        job.join(timeout=60)
+        assert job.state == "done"
+    assert len(loaded) == own.MAX_WAITING
+
+
+def test_a_failed_run_says_so_without_its_exception(monkeypatch):
+    config = own.make_config("ae", 2, 0.0, epochs=1, subset=200, batch_size=100)
+    monkeypatch.setattr(own, "new_model", lambda c: (_ for _ in ()).throw(
+        RuntimeError("/srv/secret/path exploded")))
+    job = run_job(config)
+    assert job.state == "failed" and "/srv" not in job.error and "exploded" not in job.error
+
+
+def test_model_ids_count_per_session():
+    """A new session's first model was "#3" when another session had trained two before."""
+    for expected in (1, 1):  # two sessions, each with its own first model
+        at = AppTest.from_file(HOME, default_timeout=180).run()
+        at.switch_page(TRAIN).run()
+        at.radio(key="train_kind").set_value("ae").run()
+        at.select_slider(key="train_subset").set_value(1000).run()
+        at.slider(key="train_epochs").set_value(1).run()
+        at.button[0].click().run()
+        job = at.session_state["train_job"]
+        job.join(timeout=120)
+        assert job.state == "done" and job.result.id == expected
 
 
 def test_a_session_model_never_enters_the_zoo_or_another_session():

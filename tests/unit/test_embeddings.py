@@ -1,5 +1,7 @@
 """Embeddings: PCA both ways, nearest neighbours, shipped maps current for every zoo model."""
 
+import time
+
 import numpy as np
 import pytest
 
@@ -77,3 +79,26 @@ def test_a_failing_worker_says_what_went_wrong():
         emb.compute_apart("UMAP", np.zeros((20, 3), dtype=np.float32), no_such_option=1.0)
     with pytest.raises(ValueError):
         emb.compute_apart("PCA", np.zeros((20, 3), dtype=np.float32))
+
+
+def test_one_recompute_worker_per_server_and_the_others_are_told():
+    """Three recomputes at once took three workers and 2.2 GB before: now a second waits, then
+    is told the server is busy."""
+    mu = np.zeros((20, 3), dtype=np.float32)
+    assert emb._worker.acquire(blocking=False)  # a recompute is running
+    try:
+        with pytest.raises(emb.Busy, match="one at a time"):
+            emb.compute_apart("t-SNE", mu, wait_s=0.2, perplexity=5.0)
+    finally:
+        emb._worker.release()
+
+
+def test_a_recompute_whose_page_closed_is_stopped():
+    """A worker whose tab closed ran to completion before."""
+    mu = np.random.default_rng(0).normal(size=(3000, 10)).astype(np.float32)
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match="page was closed"):
+        emb.compute_apart("t-SNE", mu, alive=lambda: time.monotonic() - start < 1.0)
+    assert time.monotonic() - start < 10  # a 3,000-code t-SNE takes tens of seconds
+    assert emb._worker.acquire(blocking=False)  # and the worker's slot is free again
+    emb._worker.release()

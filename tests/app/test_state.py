@@ -1,0 +1,34 @@
+"""A student's work survives moving between lessons (widget values are kept for the session)."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_lesson_controls_survive_a_visit_to_another_lesson():
+    """Train your own's settings, Draw's source and digit, a lesson's sliders: all were reset by
+    a page switch and back before."""
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=180).run()
+    at.switch_page("pages/11_Train_your_own.py").run()
+    at.radio(key="train_kind").set_value("ae").run()
+    at.slider(key="train_epochs").set_value(5).run()
+    at.select_slider(key="train_subset").set_value(2000).run()
+    at.switch_page("pages/10_Draw_your_digit.py").run()
+    at.radio(key="draw_source").set_value("Take a test digit").run()
+    at.number_input(key="draw_index").set_value(7).run()
+    at.switch_page("pages/9_Interpolation_and_arithmetic.py").run()
+    at.slider(key="interp_steps").set_value(13).run()
+    at.switch_page("Home.py").run()
+    at.switch_page("pages/11_Train_your_own.py").run()
+    assert at.radio(key="train_kind").value == "ae"
+    assert at.slider(key="train_epochs").value == 5
+    assert at.select_slider(key="train_subset").value == 2000
+    at.switch_page("pages/10_Draw_your_digit.py").run()
+    assert at.radio(key="draw_source").value == "Take a test digit"
+    assert at.number_input(key="draw_index").value == 7
+    assert any("#7" in c.value for c in at.caption)  # the kept digit is the one shown
+    at.switch_page("pages/9_Interpolation_and_arithmetic.py").run()
+    assert at.slider(key="interp_steps").value == 13
+    assert not at.exception
