@@ -108,14 +108,16 @@ def available(root: Path | None = None) -> list[Card]:
 
 
 def unreadable(root: Path | None = None) -> list[str]:
-    """File names of the cards in `root` that cannot be read."""
+    """File names of the cards in `root` that cannot be read, and of the cards that are missing
+    beside a weights file (a deleted card drops its model from the picker)."""
     bad = []
     for path in sorted(_root(root).glob("*.json")):
         try:
             Card.read(path)
         except WeightsError:
             bad.append(path.name)
-    return bad
+    return bad + [f"{path.stem}.json" for path in sorted(_root(root).glob("*.safetensors"))
+                  if not path.with_suffix(".json").exists()]
 
 
 def _root(root: Path | None) -> Path:

@@ -51,8 +51,8 @@ def picker() -> ModelRef:
     for notice in state.pop("link_notices", []):
         bar.warning(notice)
     for name in zoo.unreadable():
-        bar.warning(f"The model card {name} cannot be read, so its model is not offered. "
-                    "Restore it from the repository.")
+        bar.warning(f"The model card {name} is missing or cannot be read, so its model is not "
+                    "offered. Restore it from the repository.")
     if state.locked:
         bar.info(f"**{ref.label}**\n\nFixed by your instructor's link.")
     else:

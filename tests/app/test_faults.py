@@ -151,3 +151,47 @@ def test_the_upload_limit_is_the_one_the_page_states():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
+
+
+def test_a_missing_or_broken_card_costs_its_model_alone(monkeypatch, tmp_path):
+    """`{not json` and `{}` in one card broke every page before; a deleted card dropped its
+    model without a word."""
+    weights = tmp_path / "weights"
+    shutil.copytree(zoo.WEIGHTS_DIR, weights)
+    (weights / "vae-z32-b1.json").write_text("{not json")
+    (weights / "vae-z2-b8.json").write_text("{}")
+    (weights / "ae-z3.json").unlink()
+    monkeypatch.setattr(zoo, "WEIGHTS_DIR", weights)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=180).run()
+        seen = visit(at, ["Home.py", "pages/1_Reconstruction.py", "pages/4_Latent_sliders.py"])
+        notices = [w.value for w in at.sidebar.warning]
+        for name in ("vae-z32-b1.json", "vae-z2-b8.json", "ae-z3.json"):
+            assert any(name in n for n in notices), name
+        assert not any(str(tmp_path) in w for ws in seen.values() for w in ws)
+        assert at.image or at.get("bidi_component")  # the default model still works
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+def test_a_crafted_link_cannot_break_a_class():
+    """`beta=-0` became the model name vae-z2-b-0 before: every page said its card was missing,
+    three crashed, and the lock left no way out."""
+    from core.reference import ModelRef
+
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=180)
+    at.query_params.update({"family": "vae", "latent": "2", "beta": "-0", "lock": "1"})
+    at.run()
+    assert at.session_state["model_ref"] == ModelRef("vae", 2, 0.0)  # the zoo's β = 0 VAE
+    seen = visit(at, ["pages/1_Reconstruction.py", "pages/3_KL_weight.py",
+                      "pages/4_Latent_sliders.py"])
+    assert not any("missing" in w for ws in seen.values() for w in ws)
+    locked = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=180)
+    locked.query_params.update({"family": "vae", "latent": "2", "beta": "3", "lock": "1"})
+    locked.run()
+    assert locked.session_state["model_ref"] == ModelRef()  # no such model: the default ...
+    assert locked.sidebar.radio(key="_pick_family").options  # ... unlocked, with a notice
+    assert locked.sidebar.warning and not locked.exception

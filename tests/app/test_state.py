@@ -18,8 +18,8 @@ def test_lesson_controls_survive_a_visit_to_another_lesson():
     at.switch_page("pages/10_Draw_your_digit.py").run()
     at.radio(key="draw_source").set_value("Take a test digit").run()
     at.number_input(key="draw_index").set_value(7).run()
-    at.switch_page("pages/9_Interpolation_and_arithmetic.py").run()
-    at.slider(key="interp_steps").set_value(13).run()
+    at.switch_page("pages/6_Neuron_progression.py").run()
+    at.number_input(key="prog_steps").set_value(13).run()
     at.switch_page("Home.py").run()
     at.switch_page("pages/11_Train_your_own.py").run()
     assert at.radio(key="train_kind").value == "ae"
@@ -29,6 +29,6 @@ def test_lesson_controls_survive_a_visit_to_another_lesson():
     assert at.radio(key="draw_source").value == "Take a test digit"
     assert at.number_input(key="draw_index").value == 7
     assert any("#7" in c.value for c in at.caption)  # the kept digit is the one shown
-    at.switch_page("pages/9_Interpolation_and_arithmetic.py").run()
-    assert at.slider(key="interp_steps").value == 13
+    at.switch_page("pages/6_Neuron_progression.py").run()
+    assert at.number_input(key="prog_steps").value == 13
     assert not at.exception
