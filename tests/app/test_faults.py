@@ -192,6 +192,7 @@ def test_a_crafted_link_cannot_break_a_class():
     locked = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=180)
     locked.query_params.update({"family": "vae", "latent": "2", "beta": "3", "lock": "1"})
     locked.run()
-    assert locked.session_state["model_ref"] == ModelRef()  # no such model: the default ...
+    ref = locked.session_state["model_ref"]  # no such model: one the zoo has ...
+    assert ref.beta != 3.0 and zoo.card_for(ref.kind, ref.latent, ref.beta)
     assert locked.sidebar.radio(key="_pick_family").options  # ... unlocked, with a notice
     assert locked.sidebar.warning and not locked.exception
