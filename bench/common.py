@@ -77,7 +77,10 @@ def children(pid: int) -> list[int]:
     """The pids of a process's children, from /proc."""
     out: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        out += [int(c) for c in (task / "children").read_text().split()]
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # a thread that ended while we looked
     return out
 
 
