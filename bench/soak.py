@@ -6,13 +6,13 @@ Each session (its own browser context, all in one headless Chromium) loops until
 up: it opens a random lesson and waits for it to finish drawing; on Draw your digit it uploads a
 photo, one of a good digit, a 39-megapixel PNG (refused from its header), an 11 MB file
 (refused by the server) and a file that is no image; session 1 starts one small training run
-and session 2 asks Embeddings for a UMAP recompute, each once. An error is a page showing a
+(1 epoch of 1,000 digits) and session 2 asks Embeddings for a UMAP recompute, each once. An error is a page showing a
 Python exception or "Something went wrong", or a page that never finishes drawing.
 
 The server's memory and its worker processes' (the recompute) are sampled every 0.25 s. Prints
 errors, actions per kind, the server's memory at the start (after one visit of every page),
 its peak and the workers' peak, the peak of both together, and the server's memory after every
-session has closed and the server has been idle for 30 s. Targets (docs/serving.md): no errors,
+session has closed and the server has been idle for `--settle` seconds. Targets (docs/serving.md): no errors,
 the peaks within the worst case documented there, memory after within 10 % of the start.
 """
 
@@ -98,10 +98,14 @@ async def session(n: int, browser, base: str, deadline: float, files: dict[str, 
                 await idle(page)
                 if chores == "train":
                     action = "a training run"
+                    for label in ("Epochs", "Training digits"):  # 1 epoch of 1,000 digits
+                        slider = page.locator("[data-testid=stSlider]").filter(has_text=label)
+                        await slider.locator("input[type=range]").first.press("Home")
+                        await idle(page)
                     await page.get_by_role("button", name="Start training").click()
                     await page.wait_for_function(
-                        "() => /Pick one in the sidebar|Training failed|Try again in a minute/"
-                        ".test(document.body.innerText)", timeout=300_000)
+                        "() => /your VAE, latent size 10|Training failed|Try again in a minute/"
+                        ".test(document.body.innerText)", timeout=600_000)
                 elif chores == "recompute":
                     action = "a UMAP recompute"
                     await page.locator("[data-testid=stRadio] label").filter(has_text="UMAP").click()
@@ -132,7 +136,8 @@ async def session(n: int, browser, base: str, deadline: float, files: dict[str, 
         await context.close()
 
 
-async def soak(base: str, pid: int, sessions: int, minutes: float, files: dict[str, Path]) -> dict:
+async def soak(base: str, pid: int, sessions: int, minutes: float, files: dict[str, Path],
+               settle_s: float) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -151,7 +156,7 @@ async def soak(base: str, pid: int, sessions: int, minutes: float, files: dict[s
             await asyncio.gather(*(session(n, browser, base, deadline, files, counts, errors)
                                    for n in range(sessions)))
         await browser.close()
-    await asyncio.sleep(30)  # every session closed: Streamlit drops their state
+    await asyncio.sleep(settle_s)  # every session closed: Streamlit drops their state
     return {"sessions": sessions, "minutes": minutes, "errors": len(errors),
             "error_list": errors[:20], "actions": counts,
             "server_start_mb": round(start), "server_peak_mb": round(memory.server_peak),
@@ -165,10 +170,13 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--script", default="serve.py")
+    parser.add_argument("--settle", type=float, default=150.0,
+                        help="seconds to wait after the sessions close before the last figure "
+                             "(Streamlit keeps a closed session's state for a while)")
     args = parser.parse_args()
     files = uploads(Path(__file__).parent / "out" / "soak")
     with server(args.script, timeout=300) as (base, pid):
-        result = asyncio.run(soak(base, pid, args.sessions, args.minutes, files))
+        result = asyncio.run(soak(base, pid, args.sessions, args.minutes, files, args.settle))
     result["after_vs_start"] = round(result["server_after_mb"] / result["server_start_mb"] - 1, 3)
     print(json.dumps(result, indent=2))
 

@@ -196,3 +196,32 @@ def test_a_crafted_link_cannot_break_a_class():
     assert ref.beta != 3.0 and zoo.card_for(ref.kind, ref.latent, ref.beta)
     assert locked.sidebar.radio(key="_pick_family").options  # ... unlocked, with a notice
     assert locked.sidebar.warning and not locked.exception
+
+
+def test_a_lesson_that_works_without_mnist_never_waits_on_the_network(monkeypatch, tmp_path):
+    """Every visit waited ~61 s on a network that never answered, even Latent sliders, before."""
+    import time
+    import urllib.error
+
+    from core import data
+
+    def silent(*args, **kwargs):
+        time.sleep(4)  # a network that does not answer (in short)
+        raise urllib.error.URLError("timed out")
+
+    monkeypatch.setenv(data.DATA_ENV, str(tmp_path))
+    monkeypatch.setattr(data.urllib.request, "urlopen", silent)
+    data.retry()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "pages" / "4_Latent_sliders.py"), default_timeout=180)
+        start = time.monotonic()
+        at.run()
+        assert time.monotonic() - start < 4 and not at.exception
+        assert any("being downloaded" in w.value for w in at.warning)
+        assert at.get("bidi_component")  # the sliders work meanwhile
+    finally:
+        data.retry()
+        st.cache_data.clear()
+        st.cache_resource.clear()

@@ -179,3 +179,10 @@ def test_the_page_refuses_runs_over_the_cap():
     assert any("at most" in w.value for w in at.warning)
     assert at.button[0].disabled
     assert "train_job" not in at.session_state
+
+
+def test_the_server_holds_a_bounded_number_of_trained_models(monkeypatch):
+    config = own.make_config("ae", 2, 0.0, epochs=1, subset=200, batch_size=100)
+    assert not own.problems(config, 0, 0)
+    monkeypatch.setattr(own, "SERVER_MODELS", own.server_models())  # the server is full
+    assert any("its limit" in p for p in own.problems(config, 0, 0))

@@ -237,6 +237,17 @@ def test_a_drawn_stroke_is_reconstructed(site):
     assert "28 × 28, centred by mass" in text and "classifier:" in text
     assert page.locator(IMAGE).count() >= 8  # five steps, the digit, two reconstructions, …
     assert page.locator(EXCEPTION).count() == 0
+    # the drawing survives a visit to another lesson (it was lost before)
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="Glossary").click()
+    page.wait_for_url("**/Glossary**")
+    wait_idle(page)
+    page.locator("[data-testid=stSidebarNav] a").filter(has_text="Draw your").click()
+    page.wait_for_url("**/Draw_your_digit**")
+    page.wait_for_selector(IMAGE, timeout=30_000)
+    wait_idle(page)
+    assert "28 × 28, centred by mass" in page.inner_text("body")
+    assert "The canvas is empty" not in page.inner_text("body")
+    assert page.locator(EXCEPTION).count() == 0
     page.close()
 
 
@@ -251,7 +262,8 @@ def test_a_tiny_training_run_shows_its_progress(site):
                            timeout=120_000)
     wait_idle(page)
     text = page.inner_text("body")
-    assert "finished · step 16 of 16" in text  # 1,000 digits in batches of 64 and "Loss of every batch" in text
+    assert "finished · step 16 of 16" in text  # 1,000 digits in batches of 64
+    assert "Loss of every batch" in text
     assert page.locator(CHART).count() >= 2 and page.locator(IMAGE).count() >= 1
     sidebar = page.locator("[data-testid=stSidebar]").inner_text()
     assert "Or a model you trained" in sidebar and "trained 1 epoch on 1,000 digits" in sidebar
