@@ -95,7 +95,7 @@ if st.button("▶️ Start training", type="primary", disabled=busy or bool(prob
 if job is not None:
     (layout.fragment(view.progress, run_every=1.5) if job.active else view.progress)()
 
-st.header("3 · Your models")
+st.header(f"{3 if job is not None else 2} · Your models")  # 2 is the run, once there is one
 view.your_models(busy)
 if job is not None and job.epochs and job.batches:
     final = job.epochs[-1]

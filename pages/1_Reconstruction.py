@@ -54,7 +54,7 @@ with layout.part("the reconstructions"):
     for column, name in zip(st.columns(len(models) or 1), models):
         with column:
             key = pair[name]
-            st.subheader(f"{'Your ' + name.lower() if key.is_own else name} ({key.label})")
+            st.subheader(f"Your {name.lower()} ({key.label})" if key.is_own else key.label)
             charts.image(x, caption="1 · original")
             charts.image(binarize(x, threshold), caption=f"2 · original, binarised at {threshold:g}")
             charts.image(rebuilt.x_hat[name], caption="3 · reconstruction from the mean code")

@@ -45,7 +45,7 @@ def where_codes_land() -> None:
               for name, key in shown.items()}
     for column, (name, frame) in zip(st.columns(2), frames.items()):
         column.altair_chart(charts.digit_scatter(frame, "z0", "z1",
-                                                 title=f"{name} codes ({shown[name].label})"),
+                                                 title=f"Codes: {shown[name].label}"),
                             width="stretch")
     claims = compare.spread_claims(*(f[["z0", "z1"]].to_numpy() for f in frames.values()))
     layout.notice([c.text for c in claims] + [

@@ -178,5 +178,7 @@ _CSS = """
 [data-testid="stImageContainer"] { max-width: 100%; }
 /* Chart tooltips that show a digit (Embeddings) get it at 28 x 28: draw it three times larger. */
 #vg-tooltip-element img { width: 84px; height: 84px; image-rendering: pixelated; }
+/* A formula wider than a phone scrolls in its own box instead of running off the screen. */
+.katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2rem; }
 </style>
 """
