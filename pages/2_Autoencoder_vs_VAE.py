@@ -1,6 +1,5 @@
 """Lesson: the same network with two bottlenecks, and why only the VAE is a generator."""
 
-import pandas as pd
 import streamlit as st
 
 from core import zoo
@@ -69,13 +68,7 @@ def random_codes() -> None:
         with column, layout.part(title):
             found[run] = v = experiments.measured(compare.random_codes, [key], data=True,
                                                   source=source, n=N_JUDGED, seed=seed)
-            st.markdown(f"**{title}**")
-            st.metric("look like a digit", f"{v.confident:.0%}")
-            charts.image(v.images, columns=8, scale=2, pad=1)
-            st.altair_chart(charts.bars(pd.DataFrame({"digit": range(10), "samples": v.histogram}),
-                                        "digit", "samples", height=170), width="stretch")
-            st.caption(f"Entropy of the labels: {v.entropy_bits:.2f} bits (3.32 if all ten "
-                       "digits came out equally often).")
+            charts.verdict(v, title)
     if len(found) == 3:
         layout.notice([c.text for c in compare.sample_claims(**found)])
 

@@ -12,6 +12,7 @@ import torch
 
 from core.app import selection
 from core.images import png, tile, to_pixels
+from core.lessons.compare import Verdict
 
 
 def picture(rgb: np.ndarray, *, scale: int = 1, caption: str | None = None,
@@ -165,3 +166,15 @@ def posterior_bars(mu: np.ndarray, sigma: np.ndarray, height: int = 280) -> alt.
     dots = alt.Chart(frame).mark_point(filled=True, size=60, color="#e45756").encode(
         x=alt.X("dimension:N", sort=None), y="mu:Q")
     return (band + bars + dots).properties(height=height)
+
+
+def verdict(v: Verdict, title: str) -> None:
+    """The classifier's verdict on decoded random codes: the
+    share that looks like a digit, the first 40 samples, the labels' histogram and entropy."""
+    st.markdown(f"**{title}**")
+    st.metric("look like a digit", f"{v.confident:.0%}")
+    image(v.images, columns=8, scale=2, pad=1)
+    st.altair_chart(bars(pd.DataFrame({"digit": range(10), "samples": v.histogram}), "digit",
+                         "samples", height=170), width="stretch")
+    st.caption(f"Entropy of the labels: {v.entropy_bits:.2f} bits (3.32 if all ten digits "
+               "came out equally often).")

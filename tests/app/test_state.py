@@ -32,3 +32,25 @@ def test_lesson_controls_survive_a_visit_to_another_lesson():
     at.switch_page("pages/6_Neuron_progression.py").run()
     assert at.number_input(key="prog_steps").value == 13
     assert not at.exception
+
+
+def test_an_uploaded_photo_is_kept_and_its_file_let_go():
+    """The photo reset on a page switch before, and its bytes stayed with the uploader."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    photo = Image.new("L", (200, 300), 255)
+    ImageDraw.Draw(photo).rectangle((80, 40, 110, 260), fill=0)
+    buffer = io.BytesIO()
+    photo.save(buffer, "PNG")
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=180).run()
+    at.switch_page("pages/10_Draw_your_digit.py").run()
+    at.radio(key="draw_source").set_value("Upload a photo").run()
+    at.file_uploader[0].set_value(("one.png", buffer.getvalue(), "image/png")).run()
+    assert not at.exception and at.image  # the steps and the models' reconstructions
+    assert at.file_uploader[0].value is None  # a fresh uploader: the file itself is let go
+    at.switch_page("pages/12_Glossary.py").run()
+    at.switch_page("pages/10_Draw_your_digit.py").run()
+    assert any("Your last photo" in c.value for c in at.caption) and at.image
+    assert not at.exception
