@@ -186,3 +186,25 @@ def test_the_server_holds_a_bounded_number_of_trained_models(monkeypatch):
     assert not own.problems(config, 0, 0)
     monkeypatch.setattr(own, "SERVER_MODELS", own.server_models())  # the server is full
     assert any("its limit" in p for p in own.problems(config, 0, 0))
+
+
+def test_a_downloaded_model_loads_back_on_the_page():
+    """Train your own's uploaders take a model's two files back into the session's models."""
+    from core import portable
+    from core.cards import Card, Metrics
+    from core.models import build_model
+
+    config = own.make_config("vae", 3, 1.0, epochs=1, subset=1000, batch_size=64)
+    card = Card(name="own-vae-z3-b1", kind="vae", test=Metrics(neg_elbo=150.0, recon=140.0,
+                kl=10.0, active_dims=3), latent_dim=3, beta=1.0, config=config,
+                epochs_completed=1)
+    weights, card_json = portable.export(build_model("vae", 3, config.backbone).eval(), card)
+    at = AppTest.from_file(HOME, default_timeout=180).run()
+    at.switch_page(TRAIN).run()
+    uploaders = {u.label.split(" (")[0]: u for u in at.file_uploader}
+    uploaders["Its weights"].set_value(("m.safetensors", weights, "application/octet-stream"))
+    uploaders["Its card"].set_value(("m.json", card_json, "application/json")).run()
+    assert not at.exception
+    models = at.session_state["own_models"]
+    assert [m.config.latent_dim for m in models.values()] == [3]
+    assert at.session_state["own_pick"] == next(iter(models))  # offered in the sidebar
