@@ -6,8 +6,9 @@ the page can poll its progress while the student keeps browsing. The finished mo
 enters the zoo's shared cache, and is garbage once the session ends.
 
 A public server must not be tied up by one student, hence the caps: what one run may train
-(epochs × images), what one session may train in all, and how many runs the whole server
-trains at once (the others wait their turn, and every page keeps answering meanwhile).
+(epochs × images), what one session may train in all, how many runs the whole server trains
+at once (MAX_WAITING others wait their turn, holding no data; every page keeps answering
+meanwhile), and how many trained models the whole server keeps alive.
 """
 
 from __future__ import annotations
