@@ -28,13 +28,17 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def float16_state(model: nn.Module) -> dict[str, torch.Tensor]:
+    """The model's tensors as stored: floating point as float16, on the CPU, contiguous."""
+    return {name: (t.detach().to("cpu", torch.float16) if t.is_floating_point()
+                   else t.detach().cpu()).contiguous()
+            for name, t in model.state_dict().items()}
+
+
 def save_weights(model: nn.Module, path: Path) -> str:
     """Write the model's floating-point tensors as float16 safetensors; returns the file's sha256."""
-    state = {name: (t.detach().to("cpu", torch.float16) if t.is_floating_point()
-                    else t.detach().cpu()).contiguous()
-             for name, t in model.state_dict().items()}
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    save_file(state, str(path))
+    save_file(float16_state(model), str(path))
     return sha256_file(path)
 
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 
-import torch
 from safetensors import SafetensorError
 from safetensors.torch import load as load_bytes
 from safetensors.torch import save as save_bytes
 
 from core.cards import Card
-from core.checkpoint import WeightsError
+from core.checkpoint import WeightsError, float16_state
 from core.models import Autoencoder, build_model
 from core.zoo import ZOO_BACKBONE, WIDE_BACKBONE, freeze
 
@@ -29,10 +28,7 @@ MAX_LATENT = 64
 
 def export(model: Autoencoder, card: Card) -> tuple[bytes, bytes]:
     """The model's weights as float16 safetensors, and its card (JSON) naming their sha256."""
-    state = {name: (t.detach().to("cpu", torch.float16) if t.is_floating_point()
-                    else t.detach().cpu()).contiguous()
-             for name, t in model.state_dict().items()}
-    weights = save_bytes(state)
+    weights = save_bytes(float16_state(model))  # as the zoo's files are stored
     name = card.name or "my-model"
     card = card.with_(weights_file=f"{name}.safetensors",
                       sha256=hashlib.sha256(weights).hexdigest())

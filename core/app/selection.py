@@ -38,6 +38,13 @@ def zoo_options() -> Options:
     return options_from_cards(zoo.available())
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def unreadable_cards() -> list[str]:
+    """The zoo's cards that are missing or unreadable (re-read each minute, as `zoo_options`, so
+    the sidebar's notice and the models it offers agree, and no page load reads every card)."""
+    return zoo.unreadable()
+
+
 @st.cache_resource(show_spinner="Loading the MNIST test digits…")
 def test_set() -> tuple[torch.Tensor, np.ndarray]:
     """The 10,000 test images (10000, 1, 28, 28) float32 and their labels (10000,) int64."""

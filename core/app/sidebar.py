@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import zoo
 from core.app import selection
 from core.checkpoint import WeightsError
 from core.images import COLOR_MAPS
@@ -50,7 +49,7 @@ def picker() -> ModelRef:
     bar.header("Model")
     for notice in state.pop("link_notices", []):
         bar.warning(notice)
-    for name in zoo.unreadable():
+    for name in selection.unreadable_cards():
         bar.warning(f"The model card {name} is missing or cannot be read, so its model is not "
                     "offered. Restore it from the repository.")
     if state.locked:

@@ -145,6 +145,7 @@ def check_prototypes(kind: str, beta: float, mu: np.ndarray, model) -> None:
         assert ("close to N(0, 1)" in scale.text) == near
         assert ("not N(0, 1)" in scale.text) == (not near)
     assert f"{stds.max():.2f}" in scale.text and f"{means.min():.2f}" in scale.text
+    assert scale.facts["off"] == int((stds < 0.5).sum())
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=IDS)
