@@ -55,8 +55,9 @@ with layout.part("the first taste"):
 
 st.subheader("The lessons")
 st.markdown("Follow them in order; each one ends with a link to the next.")
-columns = st.columns(2)
 for i, (path, title, icon, blurb) in enumerate(course.LESSONS):
+    if i % 2 == 0:  # a row of two: on a phone the rows stack in course order (1, 2, 3…)
+        columns = st.columns(2)
     with columns[i % 2].container(border=True):
         st.page_link(path, label=f"**{i + 1}. {title}**", icon=icon)
         st.caption(blurb)
