@@ -147,7 +147,7 @@ class OwnModel:
     config: TrainConfig
     card: Card
     codes: np.ndarray | None = None  # mu of the test set, filled on first use
-    spec: dict[str, Any] | None = None  # the decoder as the browser runs it, made on first use
+    spec: dict[str, Any] | None = None  # its browser parts (decoder, encoder), made on first use
     results: dict[Any, Any] = field(default_factory=dict)  # the lessons' measurements of it
 
     @property

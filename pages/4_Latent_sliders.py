@@ -6,7 +6,7 @@ import streamlit as st
 from core.app import layout, selection, sliders
 from core.latent import decode, prototypes
 from core.lessons import sliders as lesson
-from core.webspec import decoder_spec
+from core.webspec import decoder_part
 
 PAGE = "pages/4_Latent_sliders.py"
 ref = layout.lesson("Latent sliders", "🕹️", [
@@ -60,24 +60,16 @@ def take_code() -> None:
         st.session_state[key] = float(value)
 
 
-def resend() -> None:
-    """The browser lacks this model's layers (a new tab of this session): send them again."""
-    st.session_state.pop("websliders_sent", None)
-
-
 @layout.fragment
 def slider_panel() -> None:
     """The sliders and dec(z), both in the browser: `web/sliders.js` runs the decoder's layers
     on every step of a drag; the server sees the code only when a slider is released."""
     with layout.part("the sliders"):  # inside: a fragment's own errors stay in the fragment
-        spec = selection.decoder_spec(ref)
         z = np.array([st.session_state[key] for key in keys], dtype=np.float32)
-        sent = st.session_state.setdefault("websliders_sent", set())
-        sliders.show(spec, z, version=st.session_state.setdefault("sliders_version", 0),
-                     key=state, cmap=selection.cmap(), caption=f"dec(z) — {ref.label}",
-                     limit=LIMIT, on_change=take_code, on_missing=resend,
-                     send_spec=spec["key"] not in sent)
-        sent.add(spec["key"])
+        sliders.show(selection.browser_parts(ref), z,
+                     version=st.session_state.setdefault("sliders_version", 0), key=state,
+                     cmap=selection.cmap(), caption=f"dec(z) — {ref.label}", limit=LIMIT,
+                     on_change=take_code)
 
 
 slider_panel()
@@ -94,5 +86,5 @@ layout.try_this([
     "Click Random draw ten times with the VAE, then with the autoencoder of the same size: "
     "which gives more digits you can name?",
 ])
-layout.show_code(decode, decoder_spec, prototypes)
+layout.show_code(decode, decoder_part, prototypes)
 layout.next_lesson(PAGE)

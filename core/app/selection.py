@@ -27,7 +27,7 @@ from core.models import Autoencoder
 from core.own import OwnModel
 from core.picker import Options, options_from_cards
 from core.reference import DEFAULT, ModelRef
-from core.webspec import decoder_spec as _decoder_spec
+from core.webspec import Arrays, decoder_part, encoder_part
 
 REF_KEY, CMAP_KEY, OWN_KEY = "model_ref", "cmap", "own_models"
 
@@ -57,9 +57,16 @@ def _zoo_codes(kind: str, latent: int, beta: float) -> np.ndarray:
     return encode_mu(zoo.load_model(kind, latent, beta), test_set()[0]).numpy()
 
 
+Part = tuple[dict[str, Any], Arrays]
+
+
+def _parts(model: Autoencoder) -> dict[str, Part]:
+    return {"decoder": decoder_part(model), "encoder": encoder_part(model)}
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _zoo_spec(kind: str, latent: int, beta: float) -> dict[str, Any]:
-    return _decoder_spec(zoo.load_model(kind, latent, beta))
+def _zoo_parts(kind: str, latent: int, beta: float) -> dict[str, Part]:
+    return _parts(zoo.load_model(kind, latent, beta))
 
 
 def own_models() -> dict[int, OwnModel]:
@@ -150,13 +157,14 @@ def card(ref: ModelRef) -> Card:
     return own(ref).card if ref.is_own else zoo.card_for(ref.kind, ref.latent, ref.beta)
 
 
-def decoder_spec(ref: ModelRef) -> dict[str, Any]:
-    """The decoder as the browser runs it (`core.webspec`), made once per model."""
+def browser_parts(ref: ModelRef) -> dict[str, Part]:
+    """The decoder and the encoder as the browser runs them (`core.webspec`), made once per
+    model: {"decoder": (meta, arrays), "encoder": (meta, arrays)}."""
     if not ref.is_own:
-        return _zoo_spec(ref.kind, ref.latent, ref.beta)
+        return _zoo_parts(ref.kind, ref.latent, ref.beta)
     mine = own(ref)
     if mine.spec is None:  # kept on the session's own model, never in a process-wide cache
-        mine.spec = _decoder_spec(mine.model)
+        mine.spec = _parts(mine.model)
     return mine.spec
 
 

@@ -1,37 +1,17 @@
-"""Latent sliders decoded in the browser.
-
-A Streamlit slider reruns the script on every move: the server decodes, encodes a PNG and sends
-it, and the browser re-renders the page's elements. Here the decoder's layers go to the browser
-once (`core.webspec.decoder_spec`) and `web/sliders.js` runs them in plain JavaScript, so the digit is
-redrawn on every step of a drag, for any number of students, at no cost to the server. The
-code comes back to the server only when a slider is released (to carry it to other lessons).
-"""
+"""Latent sliders: the session's code, and the view (`web/sliders.js`) that decodes it in the
+browser at every step of a drag; the server hears the code when a slider is released."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import streamlit as st
 
-from core.images import lookup_table
+from core.app import live
+from core.app.selection import Part
 from core.lessons.sliders import clip
-
-WEB = Path(__file__).parent / "web"
-NAME = "latent_lab.sliders"
-
-
-@functools.cache
-def _component() -> Callable[..., Any]:
-    """The component, registered once per server process."""
-    # Not in a shadow root: the page's tests and benchmarks find the canvas and inputs with
-    # plain selectors; the stylesheet's classes all start with "ll-".
-    return st.components.v2.component(NAME, js=(WEB / "sliders.js").read_text(),
-                                      css=(WEB / "sliders.css").read_text(),
-                                      isolate_styles=False)
 
 
 def keys(latent_dim: int, limit: float = 3.0) -> list[str]:
@@ -40,23 +20,18 @@ def keys(latent_dim: int, limit: float = 3.0) -> list[str]:
     return [f"slider_{latent_dim}_{limit:g}_{j}" for j in range(latent_dim)]
 
 
-def show(spec: dict[str, Any], z: np.ndarray, *, version: int, key: str, cmap: str,
-            caption: str, limit: float, on_change: Callable[[], None],
-            on_missing: Callable[[], None], send_spec: bool) -> Any:
+def show(parts: dict[str, Part], z: np.ndarray, *, version: int, key: str, cmap: str,
+         caption: str, limit: float, on_change: Callable[[], None]) -> Any:
     """Show one slider per latent dimension and the decoded digit, drawn in the browser.
 
     z (latent_dim,) is where the sliders start; they move to it again only when `version`
     changes. `on_change` runs when a slider is released; st.session_state[key].z then holds
-    the new code. The layers are sent only when `send_spec` is true (the browser keeps them);
-    a browser that lacks them says so, and `on_missing` runs.
+    the new code.
     """
-    lut = lookup_table(cmap).reshape(-1).tolist()
-    data = {"key": spec["key"], "d": spec["latent_dim"], "limit": limit, "version": version,
-            "z": [round(float(v), 1) for v in z], "lut": lut, "cmap": cmap, "caption": caption,
-            "spec": spec if send_spec else None}
-    return _component()(key=key, data=data, default={"z": [float(v) for v in z]},
-                        on_z_change=on_change,
-                        on_missing_change=on_missing)
+    header = {"d": len(z), "limit": limit, "version": version, "z": live.rounded(z, 1),
+              "lut": live.colours(cmap), "cmap": cmap, "caption": caption}
+    return live.show("sliders", header, {"decoder": parts["decoder"]}, key=key,
+                     default={"z": [float(v) for v in z]}, on_z_change=on_change)
 
 
 def set_code(keys_: list[str], z: np.ndarray, limit: float, source: str = "") -> None:

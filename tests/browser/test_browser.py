@@ -6,14 +6,17 @@ the reason, so the rest of the suite still runs on a laptop.
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from bench.common import server, wait_idle
 from core import webspec, zoo
 from core.app import course
+from core.data import load_mnist
 from core.images import to_pixels
 from core.latent import decode
 
@@ -101,23 +104,39 @@ def test_a_slider_decodes_in_the_browser_what_pytorch_decodes(site):
 
 
 @pytest.mark.parametrize("name", ["vae-z2-b1", "vae-z10-b1", "vae-z20-b1", "ae-z20"])
-def test_the_browser_decoder_matches_pytorch_for_every_backbone(site, name):
-    """`web/sliders.js` runs `decoder_spec`'s layers: for each backbone of the zoo (a hidden
-    layer or none, 2 or 3 levels, refining convolutions), it must give what `model.decode` gives."""
+def test_the_browser_runs_the_decoder_and_encoder_as_pytorch_does(site, name):
+    """`web/nn.js` runs `webspec`'s packets: for each backbone of the zoo (a hidden layer or
+    none, 2 or 3 levels, refining convolutions; a VAE's two heads or an autoencoder's one), the
+    decoder gives what `model.decode` gives and the encoder what `model.encode` gives."""
     family, latent, *rest = name.split("-")
     beta = float(rest[0][1:]) if rest else 1.0
     model = zoo.load_model(family, int(latent[1:]), beta)
     z = np.random.default_rng(0).standard_normal((3, model.latent_dim)).astype(np.float32)
+    x = load_mnist("test")[0][:3].numpy()
+    metas, arrays = webspec.part_packet([webspec.decoder_part(model), webspec.encoder_part(model)])
+    packet = webspec.pack({"parts": metas}, arrays)
     page = site[1].new_page()
-    x_js = np.array(page.evaluate("""async ([source, spec, codes]) => {
+    out = page.evaluate("""async ([source, packet, codes, images]) => {
         const m = await import("data:text/javascript;charset=utf-8," + encodeURIComponent(source));
-        const layers = m.unpack(spec);
-        return codes.map((z) => Array.from(m.decode(layers, z)));
-    }""", [(ROOT / "core" / "app" / "web" / "sliders.js").read_text(), webspec.decoder_spec(model),
-           z.tolist()]))
+        const bytes = Uint8Array.from(atob(packet), (c) => c.charCodeAt(0));
+        const { header, arrays } = await m.readPacket(bytes);
+        const [decoder, encoder] = header.parts.map((meta) => m.partFrom(meta, arrays));
+        const encoded = images.map((x) => m.encode(encoder, x));
+        return { x: codes.map((z) => Array.from(m.decode(decoder, z))),
+                 mu: encoded.map((e) => Array.from(e.mu)),
+                 logvar: encoded.map((e) => e.logvar && Array.from(e.logvar)) };
+    }""", [(ROOT / "core" / "app" / "web" / "nn.js").read_text(),
+           base64.b64encode(packet).decode(), z.tolist(), x.reshape(3, -1).tolist()])
     page.close()
-    np.testing.assert_allclose(x_js.reshape(3, 28, 28), decode(model, z)[:, 0].numpy(),
-                               atol=1e-4)
+    np.testing.assert_allclose(np.array(out["x"]).reshape(3, 28, 28),
+                               decode(model, z)[:, 0].numpy(), atol=1e-4)
+    with torch.no_grad():
+        mu, logvar = model.encode(torch.as_tensor(x))
+    np.testing.assert_allclose(np.array(out["mu"]), mu.numpy(), atol=1e-4)
+    if logvar is None:
+        assert out["logvar"] == [None] * 3
+    else:
+        np.testing.assert_allclose(np.array(out["logvar"]), logvar.numpy(), atol=1e-4)
 
 
 def test_the_picked_model_survives_a_page_switch(site):

@@ -1,0 +1,83 @@
+"""The browser component: a model's decoder and encoder run on the student's device.
+
+A Streamlit widget reruns the script on every move: the server decodes, encodes a PNG and sends
+it, and the browser re-renders the page. Here the model's layers go to the browser once
+(`core.webspec`), and `web/nn.js` runs them in plain JavaScript, so a digit is redrawn on every
+step of a drag, a hover or a stroke, for any number of students, at no cost to the server. Each
+lesson's view (`web/sliders.js`, `web/maps.js`, `web/walk.js`) sends its state back only when a
+move ends, so notices, links and other lessons follow it.
+
+The browser keeps each part under the sha256 of its weights (in IndexedDB): the server sends a
+part only when the browser asks for it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from core.app.selection import Part
+from core.images import lookup_table
+from core.webspec import Arrays, pack, part_packet
+
+WEB = Path(__file__).parent / "web"
+NAME = "latent_lab.live"
+SCRIPTS = ("nn.js", "sliders.js", "maps.js", "walk.js", "main.js")
+REQUESTED = "live_requested"  # the parts this session's browser asked for and has not been sent
+
+
+@functools.cache
+def _component() -> Callable[..., Any]:
+    """The component, registered once per server process: one module made of the runtime
+    (`nn.js`), the lessons' views and the entry point that picks one."""
+    # Not in a shadow root: the page's tests and benchmarks find the canvas and inputs with
+    # plain selectors; the stylesheet's classes all start with "ll-".
+    js = "\n".join((WEB / name).read_text() for name in SCRIPTS)
+    return st.components.v2.component(NAME, js=js, css=(WEB / "live.css").read_text(),
+                                      isolate_styles=False)
+
+
+def _asked(key: str) -> None:
+    """The browser lacks some parts (a first visit, or its cache was cleared): send them."""
+    names = (st.session_state.get(key) or {}).get("missing") or []
+    st.session_state.setdefault(REQUESTED, set()).update(names)
+
+
+def packet(view: str, header: dict[str, Any], parts: dict[str, Part],
+           arrays: Arrays | None = None) -> bytes:
+    """The packet for one view: its header, the names of the parts it needs, the parts the
+    browser asked for (then forgotten: it keeps them) and the view's own arrays."""
+    requested = st.session_state.setdefault(REQUESTED, set())
+    attach = [part for part in parts.values() if part[0]["name"] in requested]
+    requested.difference_update(part[0]["name"] for part in attach)
+    metas, part_arrays = part_packet(attach)
+    needs = {role: part[0]["name"] for role, part in parts.items()}
+    return pack({"view": view, "needs": needs, "parts": metas, **header},
+                {**part_arrays, **(arrays or {})})
+
+
+def show(view: str, header: dict[str, Any], parts: dict[str, Part], *, key: str,
+         arrays: Arrays | None = None, default: dict[str, Any] | None = None,
+         **callbacks: Callable[[], None]) -> Any:
+    """Mount `view` with its header (JSON) and arrays, running the model parts it needs.
+
+    `callbacks` are the view's `on_<state>_change` handlers; st.session_state[key] holds the
+    state the browser last sent.
+    """
+    return _component()(key=key, data=packet(view, header, parts, arrays), default=default,
+                        on_missing_change=functools.partial(_asked, key), **callbacks)
+
+
+def colours(cmap: str) -> list[int]:
+    """The colour map as 256 RGB triples, flat, for the browser to paint digits with."""
+    return lookup_table(cmap).reshape(-1).tolist()
+
+
+def rounded(values: np.ndarray, places: int = 3) -> list[float]:
+    """A short list of floats for a view's header."""
+    return [round(float(v), places) for v in np.ravel(values)]

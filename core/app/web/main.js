@@ -1,0 +1,50 @@
+// The entry point: read the packet, make sure the model parts the view needs are here (asking
+// the server for the ones this browser lacks), then run the lesson's view.
+
+const VIEWS = { sliders: slidersView, manifold: manifoldView, sweep: sweepView, walk: walkView };
+
+async function render(component, token) {
+  const { data, parentElement, setStateValue, setTriggerValue } = component;
+  const { header, arrays } = await readPacket(data);
+  for (const meta of header.parts) {
+    const own = Object.fromEntries(Object.entries(arrays).filter(([n]) => n.startsWith(meta.name + ":")));
+    await keep(meta.name, meta, own);
+  }
+  const found = {}, missing = [];
+  for (const [role, name] of Object.entries(header.needs)) {
+    found[role] = await find(name);
+    if (!found[role]) missing.push(name);
+  }
+  if (parentElement.renderToken !== token) return;  // a newer render started while we waited
+  let root = parentElement.querySelector(".ll-root");
+  const shape = `${header.view}:${header.d}:${header.limit ?? ""}`;
+  if (!root || root.dataset.shape !== shape) {
+    root?.remove();
+    root = document.createElement("div");
+    root.className = "ll-root";
+    root.dataset.shape = shape;
+    parentElement.appendChild(root);
+  }
+  if (missing.length) {
+    root.dataset.loading = "true";
+    if (!root.querySelector(".ll-loading")) {
+      root.insertAdjacentHTML("afterbegin", `<p class="ll-loading" role="status">Loading the
+        model into your browser (about 1.5 MB, once per model)…</p>`);
+    }
+    setTriggerValue("missing", missing);
+    return;
+  }
+  root.querySelector(".ll-loading")?.remove();
+  delete root.dataset.loading;
+  VIEWS[header.view](root, header, arrays, { ...found, setStateValue, setTriggerValue });
+}
+
+export default function (component) {
+  const token = {};
+  component.parentElement.renderToken = token;
+  render(component, token).catch((error) => {
+    component.parentElement.textContent =
+      "Your browser could not run this part of the lesson; reload the page to try again.";
+    console.error(error);
+  });
+}

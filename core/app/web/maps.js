@@ -1,0 +1,261 @@
+// Latent manifold and Neuron progression: grids of decoded codes drawn here, redrawn as the
+// student changes the dimensions, the range, the steps or the base code, and (on the manifold)
+// the digit under the pointer decoded large as it moves. Each sends its settings back when a
+// change is made, so the server's notices read the same grid.
+
+const DIGIT_COLOURS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b",
+                       "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac"];
+
+function html(root, text) { root.insertAdjacentHTML("beforeend", text); }
+
+function select(label, options, value, cls) {
+  const items = options.map(([v, text]) =>
+    `<option value="${v}"${String(v) === String(value) ? " selected" : ""}>${text}</option>`);
+  return `<label class="ll-field ${cls}"><span>${label}</span><select>${items.join("")}</select></label>`;
+}
+
+function number(label, value, min, max, step, cls) {
+  return `<label class="ll-field ${cls}"><span>${label}</span><input type="number" value="${value}"
+    min="${min}" max="${max}" step="${step}" inputmode="decimal"></label>`;
+}
+
+/** The base-code choices a view offers: zeros, a random draw, each digit's prototype, extras. */
+function baseOptions(header) {
+  const options = [["zeros", "zeros"], ["random", "a random draw"]];
+  if (header.prototypes) for (let k = 0; k < 10; k++) options.push([`p${k}`, `the prototype of ${k}`]);
+  if (header.sliders) options.push(["sliders", "the sliders' current code"]);
+  return options;
+}
+
+/** The base code for a choice: (d,) numbers. A random draw is a fresh N(0, I) each pick. */
+function baseCode(choice, header, arrays) {
+  const d = header.d;
+  if (choice === "random") {
+    return Array.from({ length: d }, () =>  // Box-Muller
+      Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random()));
+  }
+  if (choice.startsWith("p")) return Array.from(arrays.prototypes.subarray(+choice.slice(1) * d, (+choice.slice(1) + 1) * d));
+  if (choice === "sliders") return header.sliders;
+  return new Array(d).fill(0);
+}
+
+/** Decode `codes` (a list of (d,) codes) into a canvas grid, `columns` digits a row. */
+function drawGrid(canvas, decoder, codes, columns, lut) {
+  const rows = Math.ceil(codes.length / columns);
+  canvas.width = columns * 28;
+  canvas.height = rows * 28;
+  const context = canvas.getContext("2d"), image = context.createImageData(canvas.width, canvas.height);
+  codes.forEach((z, i) => paint(image, decode(decoder, z), lut, (i % columns) * 28, Math.floor(i / columns) * 28));
+  context.putImageData(image, 0, 0);
+  canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
+}
+
+function manifoldView(root, header, arrays, { decoder, setStateValue }) {
+  const { d, lut, centre, scale } = header;
+  const dimOptions = Array.from({ length: d }, (_, j) => [j, `z${j}`]);
+  if (!root.querySelector(".ll-controls")) {
+    html(root, `<div class="ll-controls">
+      ${select("Horizontal dimension", dimOptions, header.dx, "ll-dx")}
+      ${select("Vertical dimension", dimOptions, header.dy, "ll-dy")}
+      ${number("Range from", header.low, -8, 8, 0.5, "ll-low")}
+      ${number("to", header.high, -8, 8, 0.5, "ll-high")}
+      <label class="ll-field ll-steps"><span>Steps a side: <output>${header.steps}</output></span>
+        <input type="range" min="3" max="20" step="1" value="${header.steps}"></label>
+      ${select("Other dimensions from", baseOptions(header), header.base_choice, "ll-base")}
+      <label class="ll-check"><input type="checkbox" class="ll-standard"${header.standard ? " checked" : ""}
+        ${centre ? "" : " disabled"}> Standardised axes (z-scores of the test codes)</label>
+    </div>
+    <p class="ll-advice" role="alert" hidden></p>
+    <div class="ll-maps">
+      <figure><figcaption class="ll-title ll-map-title"></figcaption>
+        <div class="ll-plot"><canvas class="ll-map" data-testid="ll-map" tabindex="0"
+          aria-label="Decoded map: move the pointer or the arrow keys over it to decode a point"></canvas>
+          <div class="ll-cursor" hidden></div></div>
+        <figcaption class="ll-axes"></figcaption></figure>
+      <figure class="ll-probe"><figcaption class="ll-title">The digit under the pointer</figcaption>
+        <canvas width="28" height="28" class="ll-big" data-testid="ll-probe"></canvas>
+        <figcaption class="ll-where" aria-live="polite">Point at the map or the scatter.</figcaption></figure>
+      <figure class="ll-scatter-box"${arrays.codes ? "" : " hidden"}><figcaption class="ll-title ll-scatter-title"></figcaption>
+        <canvas class="ll-scatter" data-testid="ll-scatter" width="360" height="360" tabindex="0"
+          aria-label="Test codes on the same axes: point to decode, click to pick a digit"></canvas>
+        <figcaption class="ll-legend">${DIGIT_COLOURS.map((c, k) =>
+          `<span><i style="background:${c}"></i>${k}</span>`).join("")}</figcaption>
+        <figcaption class="ll-near" aria-live="polite"></figcaption></figure>
+    </div>`);
+  }
+  const $ = (s) => root.querySelector(s);
+  const map = $(".ll-map"), probe = $(".ll-big"), scatter = $(".ll-scatter");
+  if (root.dataset.version !== String(header.version)) {  // the server moved the settings
+    root.dataset.version = String(header.version);
+    root.base = header.base;
+    root.picked = [...(header.picked || [])];
+  }
+  const settings = () => {
+    const dx = +$(".ll-dx select").value, dy = +$(".ll-dy select").value;
+    const low = +$(".ll-low input").value, high = +$(".ll-high input").value;
+    const steps = +$(".ll-steps input").value, standard = $(".ll-standard").checked && !!centre;
+    return { dx, dy, low, high, steps, standard, base: root.base,
+             base_choice: $(".ll-base select").value, picked: root.picked };
+  };
+  // value on an axis -> z of dimension j, and back
+  const toZ = (u, j, s) => (s.standard ? centre[j] + scale[j] * u : u);
+  const fromZ = (z, j, s) => (s.standard ? (z - centre[j]) / scale[j] : z);
+  const extent = (s) => { const half = (s.high - s.low) / (s.steps - 1) / 2; return [s.low - half, s.high + half]; };
+  const codeAt = (u, v, s) => { const z = [...s.base]; z[s.dx] = toZ(u, s.dx, s); z[s.dy] = toZ(v, s.dy, s); return z; };
+
+  const redraw = () => {
+    const s = settings(), advice = $(".ll-advice");
+    const wrong = s.dx === s.dy ? "Choose two different dimensions."
+      : !(s.high > s.low) ? "Choose a range whose second end is larger than the first." : "";
+    advice.hidden = !wrong;
+    advice.textContent = wrong;
+    if (wrong) return false;
+    $(".ll-steps output").textContent = s.steps;
+    const values = Array.from({ length: s.steps }, (_, i) => s.low + (i * (s.high - s.low)) / (s.steps - 1));
+    const codes = [];
+    for (const v of [...values].reverse()) for (const u of values) codes.push(codeAt(u, v, s));
+    const started = performance.now();
+    drawGrid(map, decoder, codes, s.steps, lut);
+    map.dataset.ms = (performance.now() - started).toFixed(1);
+    const unit = s.standard ? "z-score" : "z", [a, b] = extent(s);
+    $(".ll-map-title").textContent = header.title;
+    $(".ll-axes").textContent = `Across: z${s.dx} (${unit}), up: z${s.dy} (${unit}), each from ${a.toFixed(1)} to ${b.toFixed(1)}.`;
+    $(".ll-scatter-title").textContent = `${header.scatter_title}: z${s.dx} across, z${s.dy} up`;
+    drawScatter(null);
+    return true;
+  };
+
+  let near = [];
+  function drawScatter(point) {
+    if (!arrays.codes) return;
+    const s = settings(), [a, b] = extent(s), context = scatter.getContext("2d");
+    const n = arrays.labels.length, W = scatter.width, px = (u) => ((u - a) / (b - a)) * W;
+    context.clearRect(0, 0, W, W);
+    context.strokeStyle = "#888"; context.strokeRect(0.5, 0.5, W - 1, W - 1);
+    for (let i = 0; i < n; i++) {
+      context.fillStyle = DIGIT_COLOURS[arrays.labels[i]];
+      context.fillRect(px(fromZ(arrays.codes[i * d + s.dx], s.dx, s)) - 1.5,
+                       W - px(fromZ(arrays.codes[i * d + s.dy], s.dy, s)) - 1.5, 3, 3);
+    }
+    const ring = (i, colour, r) => {
+      context.strokeStyle = colour; context.lineWidth = 2; context.beginPath();
+      context.arc(px(fromZ(arrays.codes[i * d + s.dx], s.dx, s)), W - px(fromZ(arrays.codes[i * d + s.dy], s.dy, s)), r, 0, 2 * Math.PI);
+      context.stroke();
+    };
+    root.picked.forEach((i) => ring(header.indices.indexOf(i), "#000", 7));
+    near = [];
+    if (point) {  // the five test codes nearest the pointer, on these axes
+      const [u, v] = point, order = [];
+      for (let i = 0; i < n; i++) {
+        const du = fromZ(arrays.codes[i * d + s.dx], s.dx, s) - u, dv = fromZ(arrays.codes[i * d + s.dy], s.dy, s) - v;
+        order.push([du * du + dv * dv, i]);
+      }
+      order.sort((p, q) => p[0] - q[0]);
+      near = order.slice(0, 5).map(([, i]) => i);
+      near.forEach((i) => ring(i, "#222", 5));
+      $(".ll-near").textContent = `Nearest test codes here: ${near.map((i) => arrays.labels[i]).join(", ")}.`;
+    }
+  }
+
+  const hover = (canvas, event) => {
+    const s = settings(), [a, b] = extent(s), box = canvas.getBoundingClientRect();
+    const u = a + ((event.clientX - box.left) / box.width) * (b - a);
+    const v = b - ((event.clientY - box.top) / box.height) * (b - a);
+    probeAt(u, v, s);
+  };
+  function probeAt(u, v, s) {
+    const context = probe.getContext("2d"), image = context.createImageData(28, 28);
+    paint(image, decode(decoder, codeAt(u, v, s)), lut);
+    context.putImageData(image, 0, 0);
+    probe.dataset.draws = String(Number(probe.dataset.draws || 0) + 1);
+    probe.dataset.at = `${u.toFixed(3)},${v.toFixed(3)}`;
+    $(".ll-where").textContent = `Decoded at (z${s.dx}, z${s.dy}) = (${u.toFixed(2)}, ${v.toFixed(2)})` +
+      (s.standard ? " in z-scores." : ".");
+    drawScatter([u, v]);
+    const [a, b] = extent(s), cursor = $(".ll-cursor");
+    cursor.hidden = false;
+    cursor.style.left = `${((u - a) / (b - a)) * 100}%`;
+    cursor.style.top = `${((b - v) / (b - a)) * 100}%`;
+    root.point = [u, v];
+  }
+  for (const canvas of [map, scatter]) {
+    canvas.onpointermove = canvas.onpointerdown = (event) => hover(canvas, event);
+    canvas.onkeydown = (event) => {  // arrow keys move the point a tenth of the range
+      const s = settings(), [a, b] = extent(s), step = (b - a) / 20;
+      const [u, v] = root.point || [(a + b) / 2, (a + b) / 2];
+      const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+      if (!moves[event.key]) return;
+      event.preventDefault();
+      probeAt(Math.min(b, Math.max(a, u + moves[event.key][0])), Math.min(b, Math.max(a, v + moves[event.key][1])), s);
+    };
+  }
+  scatter.onclick = () => {  // pick (or drop) the nearest test digit: the server decodes its full code
+    if (!near.length) return;
+    const index = header.indices[near[0]], at = root.picked.indexOf(index);
+    if (at >= 0) root.picked.splice(at, 1); else root.picked.push(index);
+    setStateValue("view", settings());
+  };
+  const changed = () => { if (redraw()) setStateValue("view", settings()); };
+  for (const c of [".ll-dx select", ".ll-dy select", ".ll-low input", ".ll-high input", ".ll-standard"]) $(c).onchange = changed;
+  $(".ll-steps input").oninput = redraw;  // redrawn at every step of the drag, sent on release
+  $(".ll-steps input").onchange = changed;
+  $(".ll-base select").onchange = (event) => { root.base = baseCode(event.target.value, header, arrays); changed(); };
+  const key = [decoder.name, header.cmap, JSON.stringify(settings())].join("|");
+  if (root.dataset.drawn !== key) { redraw(); root.dataset.drawn = key; }
+}
+
+function sweepView(root, header, arrays, { decoder, setStateValue }) {
+  const { d, lut } = header;
+  if (!root.querySelector(".ll-controls")) {
+    html(root, `<div class="ll-controls">
+      <fieldset class="ll-dims"><legend>Dimensions to sweep</legend>${Array.from({ length: d }, (_, j) =>
+        `<label><input type="checkbox" value="${j}"> z${j}</label>`).join("")}</fieldset>
+      ${number("Range from", header.low, -6, 6, 0.5, "ll-low")}
+      ${number("to", header.high, -6, 6, 0.5, "ll-high")}
+      <label class="ll-field ll-steps"><span>Steps: <output>${header.steps}</output></span>
+        <input type="range" min="2" max="21" step="1" value="${header.steps}"></label>
+      ${select("Base code", baseOptions(header), header.base_choice, "ll-base")}
+    </div>
+    <p class="ll-advice" role="alert" hidden></p>
+    <figure><canvas class="ll-sweep" data-testid="ll-sweep"></canvas>
+      <figcaption class="ll-caption" aria-live="polite"></figcaption></figure>`);
+  }
+  const $ = (s) => root.querySelector(s), canvas = $(".ll-sweep");
+  if (root.dataset.version !== String(header.version)) {
+    root.dataset.version = String(header.version);
+    root.base = header.base;
+    root.querySelectorAll(".ll-dims input").forEach((box) => { box.checked = header.dims.includes(+box.value); });
+  }
+  const settings = () => ({
+    dims: [...root.querySelectorAll(".ll-dims input:checked")].map((box) => +box.value),
+    low: +$(".ll-low input").value, high: +$(".ll-high input").value, steps: +$(".ll-steps input").value,
+    base: root.base, base_choice: $(".ll-base select").value });
+  const redraw = () => {
+    const s = settings(), advice = $(".ll-advice");
+    const wrong = !s.dims.length ? "Choose at least one dimension to sweep."
+      : !(s.high > s.low) ? "Choose a range whose second end is larger than the first." : "";
+    advice.hidden = !wrong;
+    advice.textContent = wrong;
+    if (wrong) return false;
+    $(".ll-steps output").textContent = s.steps;
+    const codes = [];
+    for (let i = 0; i < s.steps; i++) {
+      const value = s.low + (i * (s.high - s.low)) / (s.steps - 1);
+      for (const j of s.dims) { const z = [...s.base]; z[j] = value; codes.push(z); }
+    }
+    const started = performance.now();
+    drawGrid(canvas, decoder, codes, s.dims.length, lut);
+    canvas.dataset.ms = (performance.now() - started).toFixed(1);
+    canvas.style.width = `${Math.min(100, s.dims.length * 12)}%`;
+    $(".ll-caption").textContent = `One column per dimension (${s.dims.map((j) => `z${j}`).join(", ")}), ` +
+      `one row per step from ${s.low} (top) to ${s.high} (bottom); ${header.caption}`;
+    return true;
+  };
+  const changed = () => { if (redraw()) setStateValue("view", settings()); };
+  root.querySelectorAll(".ll-dims input, .ll-low input, .ll-high input").forEach((input) => { input.onchange = changed; });
+  $(".ll-steps input").oninput = redraw;
+  $(".ll-steps input").onchange = changed;
+  $(".ll-base select").onchange = (event) => { root.base = baseCode(event.target.value, header, arrays); changed(); };
+  const key = [decoder.name, header.cmap, JSON.stringify(settings())].join("|");
+  if (root.dataset.drawn !== key) { redraw(); root.dataset.drawn = key; }
+}
