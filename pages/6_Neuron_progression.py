@@ -1,13 +1,16 @@
 """Lesson: sweep one latent dimension at a time and name what it controls."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 import torch
 
-from core.app import charts, controls, layout, selection
+from core.app import charts, layout, live, selection
+from core.app.controls import sliders_code
 from core.images import labelled_grid
-from core.latent import dim_name, sweep, sweep_decoded
-from core.lessons.sliders import sweep_claims
+from core.latent import dim_name, prototypes, sweep, sweep_decoded
+from core.lessons import views
+from core.lessons.sliders import sweep_claims, sweep_header
 
 PAGE = "pages/6_Neuron_progression.py"
 ref = layout.lesson("Neuron progression", "🎞️", [
@@ -18,7 +21,8 @@ ref = layout.lesson("Neuron progression", "🎞️", [
 st.markdown(r"""
 Fix a **base code** $z$, then change one dimension $z_j$ over a range while every other
 dimension stays put, and decode each step. A column of the grid below is one such sweep: it
-shows what that dimension alone does to the digit. This is how the classic VAE notebooks
+shows what that dimension alone does to the digit. Your browser runs the decoder, so the grid
+redraws as you change the dimensions, the range, the steps or the base. This is how the classic VAE notebooks
 probe a model, and the step before naming a latent space's directions.
 """)
 
@@ -26,38 +30,28 @@ d = ref.latent
 codes, labels = selection.codes_if_any(ref, "A digit's prototype as the base",
                                        "the other bases work without them")
 
-with st.container(border=True):
-    left, right = st.columns(2)
-    base, base_kind = controls.base_code(ref.kind, d, codes, labels, key="prog", left=left,
-                                         right=right, label="Base code",
-                                         choices=(controls.PROTOTYPE, controls.ZEROS,
-                                                  controls.RANDOM, controls.SLIDERS))
-    dims = st.multiselect("Dimensions", range(d), default=list(range(d)), key=f"prog_dims_{d}",
-                          persist_state="session",
-                          format_func=dim_name)
-    a, b = st.columns(2)
-    low, high = a.slider("Range", -6.0, 6.0, (-4.5, 4.5), 0.5, key="prog_range",
-                         persist_state="session")
-    steps = int(b.number_input("Steps", 2, 21, 10, key="prog_steps", persist_state="session"))
+key = f"prog_live_{d}"  # the browser's grid: it redraws itself and sends its settings on a change
+view = views.sweep_view((st.session_state.get(key) or {}).get("view"), d, views.SweepView(
+    tuple(range(d)), base=prototypes(codes, labels)[3] if codes is not None else np.zeros(d),
+    base_choice="p3" if codes is not None else "zeros"))
 
 with layout.part("the sweep"):
-    if not dims:
-        raise layout.Advice("Choose at least one dimension to sweep.")
-    values = torch.linspace(low, high, steps)
-    images, moved = sweep_decoded(selection.model(ref), torch.as_tensor(base), dims, values)
-    grid = images.transpose(0, 1).reshape(-1, 1, 28, 28)       # one column per dimension
-    charts.picture(labelled_grid(grid, [f"{dim_name(j)} = {v:.2f}" for v in values.tolist()
-                                        for j in dims], columns=len(dims), scale=2,
-                                 cmap=selection.cmap()),
-                   caption=f"One column per dimension, one row per step, {ref.label}. The base "
-                   f"code is {base_kind}.")
-    frame = pd.DataFrame({"dimension": [dim_name(j) for j in dims], "ink moved (pixels)": moved})
+    header, arrays = sweep_header(view, codes, labels, sliders_code(ref.kind, d, codes))
+    header.update(lut=live.colours(selection.cmap()), cmap=selection.cmap(), version=ref.label,
+                  caption=ref.label + ".")
+    live.show("sweep", header, {"decoder": selection.browser_parts(ref)["decoder"]}, key=key,
+              arrays=arrays, default={"view": None}, on_view_change=lambda: None)
+    images, moved = sweep_decoded(selection.model(ref), torch.as_tensor(view.base),
+                                  list(view.dims), torch.linspace(view.low, view.high, view.steps))
+    frame = pd.DataFrame({"dimension": [dim_name(j) for j in view.dims],
+                          "ink moved (pixels)": moved})
     if ref.kind == "vae":
-        frame["KL (nats)"] = [selection.card(ref).test.kl_per_dim[j] for j in dims]
+        frame["KL (nats)"] = [selection.card(ref).test.kl_per_dim[j] for j in view.dims]
     st.altair_chart(charts.bars(frame, "dimension", "ink moved (pixels)",
-                                title="How much each dimension changes the image"),
-                    width="stretch")
-    layout.notice([c.text for c in sweep_claims(selection.card(ref), dims, moved, low, high)])
+                                title=f"How much each dimension changes the image (base code: "
+                                f"{view.base_kind})"), width="stretch")
+    layout.notice([c.text for c in sweep_claims(selection.card(ref), list(view.dims), moved,
+                                                view.low, view.high)])
 
 st.text_area("Name the dimensions (your notes stay in this browser session)",
              placeholder="z0: slant to the right\nz1: thick → thin\nz2: 1 morphs into 7 …",

@@ -1,14 +1,13 @@
 """Lesson: the decoder's output over a plane of the latent space, beside where the digits live."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
-import torch
 
-from core.app import charts, controls, layout, maps, selection
-from core.images import labelled_grid, tile, to_pixels
+from core.app import charts, layout, live, maps, selection
+from core.images import labelled_grid
 from core.latent import decode, dim_name, manifold_codes
 from core.lessons import manifold as lesson
+from core.lessons import views
 
 PAGE = "pages/7_Latent_manifold.py"
 ref = layout.lesson("Latent manifold", "🗺️", [
@@ -18,9 +17,11 @@ ref = layout.lesson("Latent manifold", "🗺️", [
 ], terms=["latent size", "prior", "mean code"])
 st.markdown(r"""
 Pick two latent dimensions, fix the others at a **base code**, and decode a grid of codes
-over a square of the plane. The grid is a map of what the decoder draws there. Beside it, the
-test digits' codes for the same two dimensions, on the same axes: the map only makes sense
-where there are codes, and is guesswork in between.
+over a square of the plane. The grid is a map of what the decoder draws there; your browser
+runs the decoder, so the map redraws as you change it, and the digit under your pointer (or
+finger, or the arrow keys on the map) is decoded large beside it. Next, the test digits' codes
+for the same two dimensions, on the same axes: the map only makes sense where there are codes,
+and is guesswork in between.
 """)
 
 d = ref.latent
@@ -29,61 +30,29 @@ mu, labels = selection.codes_if_any(ref, "The scatter of the test codes", "the m
 
 # Start on the two dimensions the test codes spread most along: a collapsed one is a dull map.
 widest = np.argsort(-mu.std(0))[:2].tolist() if mu is not None and d > 1 else [0, min(1, d - 1)]
-with st.container(border=True):
-    c1, c2, c3 = st.columns(3)
-    dim_x = c1.selectbox("Horizontal dimension", range(d), widest[0], key=f"man_x_{d}",
-                         persist_state="session",
-                         format_func=dim_name)
-    dim_y = c2.selectbox("Vertical dimension", range(d), widest[-1], key=f"man_y_{d}",
-                         persist_state="session",
-                         format_func=dim_name)
-    c4, c5, c6 = st.columns(3)
-    low, high = c4.slider("Range", -8.0, 8.0, (-4.0, 4.0), 0.5, key="man_range",
-                          persist_state="session")
-    steps = int(c5.slider("Steps a side", 3, 20, 12, key="man_steps", persist_state="session"))
-    standard = c6.toggle("Standardised axes (z-scores)", key="man_std",
-                         persist_state="session", disabled=mu is None,
-                         help="Measure each axis in standard deviations of the test codes.")
-    base, base_kind = controls.base_code(ref.kind, d, mu, labels, key="man", left=c3, right=c3,
-                                         choices=(controls.ZEROS, controls.RANDOM,
-                                                  controls.PROTOTYPE), disabled=d == 2,
-                                         label="Other dimensions from")
+key = f"man_live_{d}"  # the browser's map: it redraws itself, and sends its settings on a change
+view = views.map_view((st.session_state.get(key) or {}).get("view"), d,
+                      views.MapView(widest[0], widest[-1], base=np.zeros(d, np.float32)),
+                      0 if mu is None else len(mu))
+axes, dims = lesson.Axes.of(mu, d, view.standard), (view.dx, view.dy)
 
 with layout.part("the map"):
-    if dim_x == dim_y or high <= low:
-        raise layout.Advice("Choose two different dimensions and a range with two different ends.")
-    model, dims, axes = selection.model(ref), (dim_x, dim_y), lesson.Axes.of(mu, d, standard)
-    titles = (f"{dim_name(dim_x)} ({axes.unit})", f"{dim_name(dim_y)} ({axes.unit})")
-    values = np.linspace(low, high, steps, dtype=np.float32)
-    grid = tile(decode(model, manifold_codes(torch.as_tensor(base), dim_x, dim_y,
-                                             torch.as_tensor(axes.to_z(values, dim_x)),
-                                             torch.as_tensor(axes.to_z(values, dim_y)))),
-                columns=steps, pad=0)
-    half = (values[1] - values[0]) / 2
-    extent = (float(low - half), float(high + half))
-    slice_title = "What the decoder draws" + ("" if d == 2 else f" on the slice through the base "
-                                              f"code ({base_kind})")
-    left, right = st.columns(2)
-    left.altair_chart(maps.decoded_map(to_pixels(grid, scale=1, cmap=selection.cmap()), extent,
-                                       titles, title=slice_title))
-    picked_codes = None
+    model = selection.model(ref)
+    header, arrays = lesson.map_header(view, mu, labels, d)
+    header.update(lut=live.colours(selection.cmap()), cmap=selection.cmap(), version=ref.label,
+                  title="What the decoder draws" + ("" if d == 2 else " on the slice through "
+                                                    "the base code"),
+                  scatter_title="Where the test digits are" if d == 2 else "The test codes "
+                  "projected onto these two dimensions")
+    live.show("manifold", header, {"decoder": selection.browser_parts(ref)["decoder"]}, key=key,
+              arrays=arrays, default={"view": None}, on_view_change=lambda: None)
+    picked_codes = mu[list(view.picked)] if mu is not None and view.picked else None
+    half = (view.high - view.low) / (view.steps - 1) / 2
+    extent = (view.low - half, view.high + half)
     if mu is not None:
-        keep = np.random.default_rng(0).choice(len(mu), 3000, replace=False)
-        points = pd.DataFrame({"x": axes.from_z(mu[keep, dim_x], dim_x),
-                               "y": axes.from_z(mu[keep, dim_y], dim_y),
-                               "digit": labels[keep], "index": keep})
-        where = "Where the test digits are" if d == 2 else "The test codes projected onto " \
-            "these two dimensions"
-        with right:
-            event = st.altair_chart(maps.clickable_codes(points, extent, titles,
-                                                         title=f"{where} (click to pick)"),
-                                    on_select="rerun", key=f"man_scatter_{ref.key}")
-        chosen = [p["index"] for p in (event.selection.get("pick", []) if event else [])
-                  if "index" in p]
-        picked_codes = mu[chosen] if chosen else None
         with layout.part("the reading of the digit centres"):
-            layout.notice([c.text for c in lesson.centre_claims(model, mu, labels, base, dims,
-                                                                axes, extent)]
+            layout.notice([c.text for c in lesson.centre_claims(model, mu, labels, view.base,
+                                                                dims, axes, extent)]
                           + [lesson.scale_claim(axes, dims).text])
         if d > 2:
             st.caption("With more than two dimensions the two plots differ: the map fixes every "
@@ -99,7 +68,7 @@ with layout.part("the map"):
     as_line = st.toggle("As a line between the first two points", key="man_line",
                         persist_state="session")
     try:
-        z = lesson.points_to_decode(typed, picked_codes, base, dims, axes, as_line)
+        z = lesson.points_to_decode(typed, picked_codes, view.base, dims, axes, as_line)
     except ValueError as error:
         raise layout.Advice(str(error)) from None
     if z is None:
@@ -107,8 +76,8 @@ with layout.part("the map"):
     shown = np.stack([axes.from_z(z[:, j].numpy(), j) for j in dims], 1)
     charts.picture(labelled_grid(decode(model, z), [f"({a:.1f}, {b:.1f})" for a, b in shown],
                                  columns=min(len(z), 12), scale=3, cmap=selection.cmap()),
-                   caption=f"Decoded at the codes labelled ({dim_name(dim_x)}, "
-                   f"{dim_name(dim_y)}), in {axes.unit}s")
+                   caption=f"Decoded at the codes labelled ({dim_name(view.dx)}, "
+                   f"{dim_name(view.dy)}), in {axes.unit}s")
 
 if mu is not None and d > 2:
     maps.pairs_expander(mu, labels, axes.from_z, key=f"man_pairs_{d}")

@@ -5,7 +5,7 @@ import streamlit as st
 import torch
 
 from core import zoo
-from core.app import charts, layout, selection
+from core.app import charts, layout, live, selection
 from core.claims import a_digit
 from core.images import labelled_grid, seeded_indices
 from core.latent import decode, encode_mu, interpolate
@@ -52,7 +52,16 @@ with layout.part("the walks"):
     for name, key in pair.items():
         with layout.part(f"the {name.lower()}'s walks"):  # one broken model costs its rows only
             models[f"Your model #{key.own}" if key.is_own else name] = selection.model(key)
-    rows = lesson.walks(models, x_test[[first, second]], steps)
+    st.markdown(f"**Scrub from A to B** with {ref.label}: your browser decodes each step as you "
+                "drag, along the chord (linear), along the arc (slerp), beside the pixels' "
+                "cross-fade.")
+    x_ab = x_test[[first, second]]
+    z_ab = encode_mu(selection.model(ref), x_ab).numpy()
+    live.show("walk", {"d": ref.latent, "lut": live.colours(selection.cmap()),
+                       "cmap": selection.cmap(), "z": live.rounded(z_ab, 6)},
+              {"decoder": selection.browser_parts(ref)["decoder"]}, key="interp_live",
+              arrays={"x": x_ab.numpy().reshape(2, -1)})
+    rows = lesson.walks(models, x_ab, steps)
     distance = lesson.middle_distance(rows, x_test, [first, second])
     for title, images in rows.items():
         charts.picture(labelled_grid(images, [f"t = {t:.2f}" for t in np.linspace(0, 1, steps)],

@@ -12,10 +12,12 @@ import torch
 from core import zoo
 from core.classifier import predict_proba
 from core.claims import Claim
-from core.latent import decode, dim_name, interpolate
+from core.latent import decode, dim_name, interpolate, prototypes
+from core.lessons.views import MapView
 from core.models import Autoencoder
 
 MAX_POINTS = 20
+SCATTER = 1500  # test codes the browser's scatter shows (and finds the nearest among)
 _PAIR = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*")
 
 
@@ -115,3 +117,21 @@ def scale_claim(axes: Axes, dims: tuple[int, int]) -> Claim:
     return Claim("Standardising rescales each axis by its test codes' spread. Predict: for a VAE "
                  "(spread near 1) the map barely changes; for an autoencoder it moves the square "
                  "onto the codes. Turn it on to check.", {})
+
+
+def map_header(view: MapView, mu: np.ndarray | None, labels: np.ndarray | None,
+               d: int) -> tuple[dict, dict[str, np.ndarray]]:
+    """What the browser's map (`web/maps.js`) starts from: the settings, and with the test codes
+    mu (N, d) a seeded sample of them for the scatter, their labels, the digits' prototypes and
+    each dimension's mean and spread (for z-score axes)."""
+    header = {"d": d, "dx": view.dx, "dy": view.dy, "low": view.low, "high": view.high,
+              "steps": view.steps, "standard": view.standard, "base": view.base.tolist(),
+              "base_choice": view.base_choice, "picked": list(view.picked)}
+    if mu is None or labels is None:
+        return header, {}
+    keep = np.random.default_rng(0).choice(len(mu), min(SCATTER, len(mu)), replace=False)
+    axes = Axes.of(mu, d, True)
+    header.update(indices=keep.tolist(), centre=axes.centre.tolist(), scale=axes.scale.tolist(),
+                  prototypes=True)
+    return header, {"codes": mu[keep], "labels": labels[keep].astype(np.float32),
+                    "prototypes": prototypes(mu, labels)}

@@ -9,6 +9,8 @@ import numpy as np
 from core.cards import Card
 from core.claims import Claim
 from core.evaluate import ACTIVE_KL
+from core.latent import prototypes
+from core.lessons.views import SweepView
 
 PRIOR_LIMIT = 3.0  # a VAE's sliders: 99.7 % of a standard normal lies within ±3
 
@@ -80,3 +82,15 @@ def sweep_claims(card: Card, dims: list[int], moved: np.ndarray, low: float,
             out.append(Claim("Beyond ±3 the VAE's decoder has rarely seen a code. Predict, "
                              "then look: do the outermost rows smear or saturate?", {}))
     return out
+
+
+def sweep_header(view: SweepView, mu: np.ndarray | None, labels: np.ndarray | None,
+                 sliders: np.ndarray | None) -> tuple[dict, dict[str, np.ndarray]]:
+    """What the browser's sweep grid (`web/maps.js`) starts from: the settings, the digits'
+    prototypes (from the test codes mu (N, d)) and the sliders' code as bases it can offer."""
+    header = {"d": len(view.base), "dims": list(view.dims), "low": view.low, "high": view.high,
+              "steps": view.steps, "base": view.base.tolist(), "base_choice": view.base_choice,
+              "prototypes": mu is not None,
+              "sliders": None if sliders is None else sliders.tolist()}
+    arrays = {} if mu is None or labels is None else {"prototypes": prototypes(mu, labels)}
+    return header, arrays

@@ -39,15 +39,76 @@ function baseCode(choice, header, arrays) {
   return new Array(d).fill(0);
 }
 
-/** Decode `codes` (a list of (d,) codes) into a canvas grid, `columns` digits a row. */
+// Grids decode in Web Workers, so the page stays responsive while a grid of a hundred or more
+// digits is drawn: each worker runs the same layer functions as `nn.js` (their source, sent
+// once), gets a model's layers once, and decodes a share of the rows.
+const WORKER_SOURCE = [linear, conv, convTranspose, run, decode].map(String).join("\n") + `
+  const models = new Map();
+  onmessage = ({ data }) => {
+    if (data.model) { models.set(data.name, data.model); return; }
+    const decoder = models.get(data.name), out = new Float32Array(data.codes.length * 784);
+    data.codes.forEach((z, i) => out.set(decode(decoder, z), i * 784));
+    postMessage({ job: data.job, first: data.first, pixels: out }, [out.buffer]);
+  };`;
+const pool = (globalThis.latentLabWorkers ??= { workers: [], sent: new Set(), job: 0 });
+
+function workers(decoder) {
+  if (!pool.workers.length) {
+    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
+    const n = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2)));
+    for (let i = 0; i < n; i++) pool.workers.push(new Worker(url));
+  }
+  if (!pool.sent.has(decoder.name)) {
+    pool.workers.forEach((w) => w.postMessage({ name: decoder.name, model: decoder }));
+    pool.sent.add(decoder.name);
+  }
+  return pool.workers;
+}
+
+/** Decode `codes` (a list of (d,) codes) into a canvas grid, `columns` digits a row: painted
+ * as each worker's rows arrive; a newer grid on the same canvas drops an older one's rows.
+ * Resolves with the milliseconds the whole grid took. */
 function drawGrid(canvas, decoder, codes, columns, lut) {
-  const rows = Math.ceil(codes.length / columns);
+  const rows = Math.ceil(codes.length / columns), started = performance.now();
   canvas.width = columns * 28;
   canvas.height = rows * 28;
-  const context = canvas.getContext("2d"), image = context.createImageData(canvas.width, canvas.height);
-  codes.forEach((z, i) => paint(image, decode(decoder, z), lut, (i % columns) * 28, Math.floor(i / columns) * 28));
-  context.putImageData(image, 0, 0);
-  canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
+  const context = canvas.getContext("2d"), job = ++pool.job;
+  canvas.dataset.job = String(job);
+  let crew;
+  try { crew = workers(decoder); } catch { crew = null; }
+  if (!crew) {  // no workers (a strict page policy): decode here
+    const image = context.createImageData(canvas.width, canvas.height);
+    codes.forEach((z, i) => paint(image, decode(decoder, z), lut, (i % columns) * 28, Math.floor(i / columns) * 28));
+    context.putImageData(image, 0, 0);
+    canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
+    return Promise.resolve(performance.now() - started);
+  }
+  const share = Math.ceil(rows / crew.length) * columns;
+  let left = Math.ceil(codes.length / share);
+  return new Promise((resolve) => {
+    crew.forEach((worker, w) => {
+      const first = w * share, part = codes.slice(first, first + share);
+      if (!part.length) return;
+      const listener = ({ data }) => {
+        if (data.job !== job || data.first !== first) return;
+        worker.removeEventListener("message", listener);
+        if (canvas.dataset.job !== String(job)) return;  // a newer grid replaced this one
+        const n = data.pixels.length / 784, top = Math.floor(first / columns) * 28;
+        const image = context.createImageData(canvas.width, Math.ceil(n / columns) * 28);
+        for (let i = 0; i < n; i++) {
+          paint(image, data.pixels.subarray(i * 784, (i + 1) * 784), lut, (i % columns) * 28, Math.floor(i / columns) * 28);
+        }
+        context.putImageData(image, 0, top);
+        if (--left === 0) {
+          canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
+          canvas.dataset.ms = (performance.now() - started).toFixed(1);
+          resolve(performance.now() - started);
+        }
+      };
+      worker.addEventListener("message", listener);
+      worker.postMessage({ name: decoder.name, job, first, codes: part });
+    });
+  });
 }
 
 function manifoldView(root, header, arrays, { decoder, setStateValue }) {
@@ -114,9 +175,7 @@ function manifoldView(root, header, arrays, { decoder, setStateValue }) {
     const values = Array.from({ length: s.steps }, (_, i) => s.low + (i * (s.high - s.low)) / (s.steps - 1));
     const codes = [];
     for (const v of [...values].reverse()) for (const u of values) codes.push(codeAt(u, v, s));
-    const started = performance.now();
     drawGrid(map, decoder, codes, s.steps, lut);
-    map.dataset.ms = (performance.now() - started).toFixed(1);
     const unit = s.standard ? "z-score" : "z", [a, b] = extent(s);
     $(".ll-map-title").textContent = header.title;
     $(".ll-axes").textContent = `Across: z${s.dx} (${unit}), up: z${s.dy} (${unit}), each from ${a.toFixed(1)} to ${b.toFixed(1)}.`;
@@ -201,7 +260,10 @@ function manifoldView(root, header, arrays, { decoder, setStateValue }) {
   $(".ll-steps input").onchange = changed;
   $(".ll-base select").onchange = (event) => { root.base = baseCode(event.target.value, header, arrays); changed(); };
   const key = [decoder.name, header.cmap, JSON.stringify(settings())].join("|");
-  if (root.dataset.drawn !== key) { redraw(); root.dataset.drawn = key; }
+  if (root.dataset.drawn !== key) {
+    if (redraw()) { const s = settings(); probeAt(...(root.point || [(s.low + s.high) / 2, (s.low + s.high) / 2]), s); }
+    root.dataset.drawn = key;
+  }
 }
 
 function sweepView(root, header, arrays, { decoder, setStateValue }) {
@@ -217,7 +279,8 @@ function sweepView(root, header, arrays, { decoder, setStateValue }) {
       ${select("Base code", baseOptions(header), header.base_choice, "ll-base")}
     </div>
     <p class="ll-advice" role="alert" hidden></p>
-    <figure><canvas class="ll-sweep" data-testid="ll-sweep"></canvas>
+    <figure class="ll-labelled"><span></span><div class="ll-columns"></div><div class="ll-rows"></div>
+      <canvas class="ll-sweep" data-testid="ll-sweep"></canvas>
       <figcaption class="ll-caption" aria-live="polite"></figcaption></figure>`);
   }
   const $ = (s) => root.querySelector(s), canvas = $(".ll-sweep");
@@ -243,10 +306,11 @@ function sweepView(root, header, arrays, { decoder, setStateValue }) {
       const value = s.low + (i * (s.high - s.low)) / (s.steps - 1);
       for (const j of s.dims) { const z = [...s.base]; z[j] = value; codes.push(z); }
     }
-    const started = performance.now();
     drawGrid(canvas, decoder, codes, s.dims.length, lut);
-    canvas.dataset.ms = (performance.now() - started).toFixed(1);
-    canvas.style.width = `${Math.min(100, s.dims.length * 12)}%`;
+    $(".ll-columns").innerHTML = s.dims.map((j) => `<span>z${j}</span>`).join("");
+    $(".ll-rows").innerHTML = Array.from({ length: s.steps }, (_, i) =>
+      `<span>${(s.low + (i * (s.high - s.low)) / (s.steps - 1)).toFixed(1)}</span>`).join("");
+    root.querySelector(".ll-labelled").style.maxWidth = `${3.5 + s.dims.length * 5}rem`;
     $(".ll-caption").textContent = `One column per dimension (${s.dims.map((j) => `z${j}`).join(", ")}), ` +
       `one row per step from ${s.low} (top) to ${s.high} (bottom); ${header.caption}`;
     return true;

@@ -29,7 +29,7 @@ function walkView(root, header, arrays, { decoder }) {
   const $ = (s) => root.querySelector(s), input = $(".ll-scrub input");
   const canvases = [...root.querySelectorAll(".ll-frames canvas")];
   const norms = [...root.querySelectorAll(".ll-frames .ll-norm")];
-  const za = Array.from(arrays.z.subarray(0, d)), zb = Array.from(arrays.z.subarray(d, 2 * d));
+  const za = header.z.slice(0, d), zb = header.z.slice(d, 2 * d);
   const xa = arrays.x.subarray(0, 784), xb = arrays.x.subarray(784, 1568);
   const show = (i, pixels) => {
     const context = canvases[i].getContext("2d"), image = context.createImageData(28, 28);
