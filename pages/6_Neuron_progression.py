@@ -31,7 +31,7 @@ codes, labels = selection.codes_if_any(ref, "A digit's prototype as the base",
                                        "the other bases work without them")
 
 key = f"prog_live_{d}"  # the browser's grid: it redraws itself and sends its settings on a change
-view = views.sweep_view((st.session_state.get(key) or {}).get("view"), d, views.SweepView(
+view = views.sweep_view(live.kept(key), d, views.SweepView(
     tuple(range(d)), base=prototypes(codes, labels)[3] if codes is not None else np.zeros(d),
     base_choice="p3" if codes is not None else "zeros"))
 
@@ -39,8 +39,8 @@ with layout.part("the sweep"):
     header, arrays = sweep_header(view, codes, labels, sliders_code(ref.kind, d, codes))
     header.update(lut=live.colours(selection.cmap()), cmap=selection.cmap(), version=ref.label,
                   caption=ref.label + ".")
-    live.show("sweep", header, {"decoder": selection.browser_parts(ref)["decoder"]}, key=key,
-              arrays=arrays, default={"view": None}, on_view_change=lambda: None)
+    live.show_view("sweep", header, {"decoder": selection.browser_parts(ref)["decoder"]},
+                   key=key, arrays=arrays)
     images, moved = sweep_decoded(selection.model(ref), torch.as_tensor(view.base),
                                   list(view.dims), torch.linspace(view.low, view.high, view.steps))
     frame = pd.DataFrame({"dimension": [dim_name(j) for j in view.dims],

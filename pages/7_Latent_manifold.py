@@ -31,7 +31,7 @@ mu, labels = selection.codes_if_any(ref, "The scatter of the test codes", "the m
 # Start on the two dimensions the test codes spread most along: a collapsed one is a dull map.
 widest = np.argsort(-mu.std(0))[:2].tolist() if mu is not None and d > 1 else [0, min(1, d - 1)]
 key = f"man_live_{d}"  # the browser's map: it redraws itself, and sends its settings on a change
-view = views.map_view((st.session_state.get(key) or {}).get("view"), d,
+view = views.map_view(live.kept(key), d,
                       views.MapView(widest[0], widest[-1], base=np.zeros(d, np.float32)),
                       0 if mu is None else len(mu))
 axes, dims = lesson.Axes.of(mu, d, view.standard), (view.dx, view.dy)
@@ -44,8 +44,8 @@ with layout.part("the map"):
                                                     "the base code"),
                   scatter_title="Where the test digits are" if d == 2 else "The test codes "
                   "projected onto these two dimensions")
-    live.show("manifold", header, {"decoder": selection.browser_parts(ref)["decoder"]}, key=key,
-              arrays=arrays, default={"view": None}, on_view_change=lambda: None)
+    live.show_view("manifold", header, {"decoder": selection.browser_parts(ref)["decoder"]},
+                   key=key, arrays=arrays)
     picked_codes = mu[list(view.picked)] if mu is not None and view.picked else None
     half = (view.high - view.low) / (view.steps - 1) / 2
     extent = (view.low - half, view.high + half)

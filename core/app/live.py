@@ -73,6 +73,24 @@ def show(view: str, header: dict[str, Any], parts: dict[str, Part], *, key: str,
                         on_missing_change=functools.partial(_asked, key), **callbacks)
 
 
+def _keep(key: str) -> None:
+    st.session_state[f"kept_{key}"] = (st.session_state.get(key) or {}).get("view")
+
+
+def show_view(view: str, header: dict[str, Any], parts: dict[str, Part], *, key: str,
+              arrays: Arrays | None = None) -> None:
+    """`show` for a view that sends its settings ("view") on every change: they are kept for
+    the session (a component's own state is dropped when the student visits another page), and
+    `kept(key)` reads them."""
+    show(view, header, parts, key=key, arrays=arrays, default={"view": None},
+         on_view_change=functools.partial(_keep, key))
+
+
+def kept(key: str) -> Any:
+    """The settings the view under `key` last sent in this session, or None."""
+    return st.session_state.get(f"kept_{key}")
+
+
 def colours(cmap: str) -> list[int]:
     """The colour map as 256 RGB triples, flat, for the browser to paint digits with."""
     return lookup_table(cmap).reshape(-1).tolist()

@@ -5,6 +5,7 @@ The timeout is raised: the default 3 s is too short once torch loads.
 """
 
 import json
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -145,9 +146,11 @@ def test_bad_links_are_ignored_with_a_notice(query):
     assert not at.exception
 
 
-def sliders_data(at: AppTest) -> dict:
-    """What Latent sliders sends its browser component (`core.app.sliders.show`)."""
-    return json.loads(at.get("bidi_component")[0].proto.json)
+def sliders_data(at: AppTest, index: int = 0) -> dict:
+    """The header of what a page sends its browser component (`core.app.live.packet`)."""
+    packet = at.get("bidi_component")[index].proto.bytes
+    (length,) = struct.unpack("<I", packet[:4])
+    return json.loads(packet[4:4 + length])
 
 
 def test_the_sliders_get_the_decoder_once_and_move_only_when_told():
@@ -155,10 +158,10 @@ def test_the_sliders_get_the_decoder_once_and_move_only_when_told():
     at.switch_page("pages/4_Latent_sliders.py").run()
     first = sliders_data(at)
     assert first["z"] == [0.0, 0.0] and first["d"] == 2 and len(first["lut"]) == 256 * 3
-    assert first["spec"]["layers"][-1] == {"op": "sigmoid"}
+    # the decoder goes only when the browser asks (tests/browser: it asks once, then caches it)
+    assert first["needs"]["decoder"].startswith("dec-") and first["parts"] == []
     at.button[1].click().run()  # "Random draw": the browser must move its sliders
     drawn = sliders_data(at)
-    assert drawn["spec"] is None  # the browser keeps the layers it was sent
     assert drawn["version"] > first["version"] and drawn["z"] != [0.0, 0.0]
     at.button[0].click().run()  # "Zeros (reset)"
     assert sliders_data(at)["z"] == [0.0, 0.0]
@@ -227,14 +230,14 @@ def test_a_prototype_travels_to_the_sliders():
     assert any("prototype of 7" in t.value for t in at.toast)
 
 
-def test_the_progression_grid_has_one_column_per_chosen_dimension():
+def test_the_progression_grid_starts_from_every_dimension_and_the_prototype_of_3():
+    """The browser draws the grid (tests/browser); the server starts it and reads its bars."""
     at = app({"family": "ae", "latent": "5"}).run()
     at.switch_page("pages/6_Neuron_progression.py").run()
-    at.multiselect(key="prog_dims_5").set_value([0, 3]).run()
-    at.number_input(key="prog_steps").set_value(4).run()
-    assert not at.exception and len(at.image) == 1
-    at.multiselect(key="prog_dims_5").set_value([]).run()
-    assert any("at least one dimension" in w.value for w in at.warning)
+    header = sliders_data(at)
+    assert header["view"] == "sweep" and header["dims"] == [0, 1, 2, 3, 4]
+    assert header["base_choice"] == "p3" and len(header["base"]) == 5
+    assert not at.exception and at.get("vega_lite_chart")
 
 
 def test_the_manifold_decodes_typed_points_and_rejects_garbage():

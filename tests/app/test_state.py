@@ -19,7 +19,7 @@ def test_lesson_controls_survive_a_visit_to_another_lesson():
     at.radio(key="draw_source").set_value("Take a test digit").run()
     at.number_input(key="draw_index").set_value(7).run()
     at.switch_page("pages/6_Neuron_progression.py").run()
-    at.number_input(key="prog_steps").set_value(13).run()
+    at.text_area(key="prog_notes_vae_10").input("z0: slant").run()
     at.switch_page("Home.py").run()
     at.switch_page("pages/11_Train_your_own.py").run()
     assert at.radio(key="train_kind").value == "ae"
@@ -30,7 +30,7 @@ def test_lesson_controls_survive_a_visit_to_another_lesson():
     assert at.number_input(key="draw_index").value == 7
     assert any("#7" in c.value for c in at.caption)  # the kept digit is the one shown
     at.switch_page("pages/6_Neuron_progression.py").run()
-    assert at.number_input(key="prog_steps").value == 13
+    assert at.text_area(key="prog_notes_vae_10").value == "z0: slant"
     assert not at.exception
 
 

@@ -198,7 +198,7 @@ def click_chart(page, chart, x: float, y: float) -> None:
 def test_clicking_the_manifold_scatter_decodes_the_picked_code(site):
     page = open_page(site, "Latent_manifold?family=vae&latent=2")
     assert page.locator(IMAGE).count() == 0 and "No points picked yet" in page.inner_text("body")
-    click_chart(page, page.locator(CHART).nth(1), 0.45, 0.5)
+    click_chart(page, page.locator("[data-testid=ll-scatter]"), 0.45, 0.5)
     page.wait_for_selector(IMAGE, timeout=20_000)
     wait_idle(page)
     assert "Decoded at" in page.inner_text("body")

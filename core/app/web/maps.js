@@ -223,8 +223,9 @@ function manifoldView(root, header, arrays, { decoder, setStateValue }) {
     probeAt(u, v, s);
   };
   function probeAt(u, v, s) {
-    const context = probe.getContext("2d"), image = context.createImageData(28, 28);
-    paint(image, decode(decoder, codeAt(u, v, s)), lut);
+    const context = probe.getContext("2d"), image = context.createImageData(28, 28), z = codeAt(u, v, s);
+    paint(image, decode(decoder, z), lut);
+    probe.dataset.code = z.join(",");
     context.putImageData(image, 0, 0);
     probe.dataset.draws = String(Number(probe.dataset.draws || 0) + 1);
     probe.dataset.at = `${u.toFixed(3)},${v.toFixed(3)}`;

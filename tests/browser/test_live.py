@@ -1,0 +1,148 @@
+"""The lessons that run a model in the browser (`core/app/web`): hover, drag, scrub, tick, touch.
+
+Each test checks what the browser drew against PyTorch, and that the move itself sent nothing to
+the server (only its end does).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bench.common import wait_idle
+from core import zoo
+from core.images import to_pixels
+from core.latent import decode, encode_mu
+from core.data import load_mnist
+
+EXCEPTION = "[data-testid=stException]"
+MAP, PROBE, SCATTER = ("[data-testid=ll-map]", "[data-testid=ll-probe]",
+                       "[data-testid=ll-scatter]")
+
+
+def open_live(site, path: str, **context):
+    """A page whose browser component has drawn, and a list that counts websocket frames sent."""
+    base, b = site
+    page = b.new_page(viewport=context.pop("viewport", {"width": 1400, "height": 1000}), **context)
+    sent: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda _: sent.append(1)))
+    page.goto(f"{base}/{path}")
+    wait_idle(page)
+    page.wait_for_selector(".ll-root:not([data-loading])", timeout=60_000)
+    wait_idle(page)
+    return page, sent
+
+
+def canvas_rgb(page, selector: str) -> np.ndarray:
+    """A canvas's pixels as (H, W, 3)."""
+    h, w, data = page.evaluate(f"""() => {{ const c = document.querySelector('{selector}');
+        return [c.height, c.width, Array.from(c.getContext('2d').getImageData(0, 0, c.width,
+        c.height).data)]; }}""")
+    return np.array(data, np.int16).reshape(h, w, 4)[..., :3]
+
+
+def assert_drawn_like_pytorch(rgb: np.ndarray, x: np.ndarray) -> None:
+    """float32 in the browser and in PyTorch round a few pixels to neighbouring colours."""
+    difference = np.abs(rgb - to_pixels(x, scale=1, cmap="viridis"))
+    assert difference.max() <= 8 and (difference > 0).mean() < 0.05
+
+
+def draws(page, selector: str) -> int:
+    return int(page.locator(selector).get_attribute("data-draws") or 0)
+
+
+def test_hovering_the_manifold_decodes_the_code_under_the_pointer(site):
+    page, sent = open_live(site, "Latent_manifold?family=vae&latent=2")
+    box = page.locator(MAP).bounding_box()
+    before, frames = draws(page, PROBE), len(sent)
+    for step in range(10):  # a pointer crossing the map
+        page.mouse.move(box["x"] + box["width"] * (0.1 + step / 12), box["y"] + box["height"] * 0.3)
+    page.wait_for_function(f"() => Number(document.querySelector('{PROBE}').dataset.draws) >= {before + 10}")
+    z = np.array(page.locator(PROBE).get_attribute("data-code").split(","), np.float32)
+    assert_drawn_like_pytorch(canvas_rgb(page, PROBE), decode(zoo.load_model("vae", 2), z)[0, 0])
+    assert z[0] > 0.5 and len(sent) == frames  # right of centre; the server heard nothing
+    assert "Nearest test codes here" in page.inner_text("body")
+    page.close()
+
+
+def test_the_map_redraws_in_the_browser_and_the_server_reads_the_new_range(site):
+    page, sent = open_live(site, "Latent_manifold?family=ae&latent=2")
+    notice = page.locator("[data-testid=stMain]").inner_text()
+    drawn = draws(page, MAP)
+    page.locator(".ll-steps input").focus()
+    for _ in range(3):  # 12 -> 9 steps a side, redrawn at each
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => document.querySelector('{MAP}').width === 9 * 28")
+    page.locator(".ll-high input").fill("1")
+    page.locator(".ll-high input").press("Tab")  # a change: redrawn, and sent to the server
+    # a newer grid drops an older one's rows: at least the last one completes
+    page.wait_for_function(f"() => Number(document.querySelector('{MAP}').dataset.draws) > {drawn}"
+                           f" && document.querySelector('.ll-axes').textContent.includes('to 1.')")
+    wait_idle(page)
+    after = page.locator("[data-testid=stMain]").inner_text()
+    assert "of the test codes fall inside this square" in after and after != notice
+    assert page.locator(EXCEPTION).count() == 0
+    page.close()
+
+
+def test_scrubbing_walks_from_a_to_b_in_the_browser(site):
+    page, sent = open_live(site, "Interpolation_and_arithmetic?family=vae&latent=10")
+    frames, before = len(sent), int(page.locator(".ll-scrub input").get_attribute("data-draws"))
+    page.locator(".ll-scrub input").focus()
+    page.keyboard.press("End")  # t = 1: the walk has reached B's code
+    page.wait_for_function(f"() => Number(document.querySelector('.ll-scrub input').dataset.draws) > {before}")
+    x, _ = load_mnist("test")
+    model = zoo.load_model("vae", 10)
+    z_b = encode_mu(model, x[[0]])  # the page's defaults: A is test digit 1, B test digit 0
+    assert_drawn_like_pytorch(canvas_rgb(page, "[data-testid=ll-linearwalk]"), decode(model, z_b)[0, 0])
+    assert_drawn_like_pytorch(canvas_rgb(page, "[data-testid=ll-slerpwalk]"), decode(model, z_b)[0, 0])
+    assert "t = 1.00" in page.inner_text(".ll-walk") and len(sent) == frames
+    page.close()
+
+
+def test_unticking_a_dimension_redraws_the_sweep(site):
+    page, _ = open_live(site, "Neuron_progression?family=vae&latent=10")
+    assert page.locator("[data-testid=ll-sweep]").evaluate("c => c.width") == 10 * 28
+    page.locator(".ll-dims label").filter(has_text="z0").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=ll-sweep]').width === 9 * 28")
+    wait_idle(page)
+    assert page.locator(EXCEPTION).count() == 0
+    page.close()
+
+
+def test_a_second_tab_takes_the_model_from_the_browsers_cache(site):
+    """The first visit receives the model's parts; a new session in the same browser finds them
+    in IndexedDB under their sha256 and is sent none."""
+    base, b = site
+    context = b.new_context(viewport={"width": 1400, "height": 1000})
+    received = []
+    for _ in range(2):
+        page = context.new_page()
+        size = [0]
+        page.on("websocket", lambda ws, size=size: ws.on(
+            "framereceived", lambda payload, size=size: size.__setitem__(0, size[0] + len(payload))))
+        page.goto(f"{base}/Latent_sliders?family=vae&latent=10")
+        page.wait_for_selector(".ll-root[data-drawn]", timeout=60_000)
+        wait_idle(page)
+        received.append(size[0])
+        page.close()
+    context.close()
+    assert received[0] > 700_000 > 300_000 > received[1]
+
+
+def test_on_a_phone_the_live_lessons_fit_and_take_a_finger(site):
+    phone = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+    page, _ = open_live(site, "Latent_sliders?family=vae&latent=10", **phone)
+    tracks = page.locator(".ll-slider input[type=range]")
+    assert all(tracks.nth(j).bounding_box()["width"] > 150 for j in range(10))
+    assert page.evaluate("() => document.querySelector('[data-testid=ll-digit]')"
+                         ".getBoundingClientRect().right") <= 390
+    page.close()
+    page, _ = open_live(site, "Latent_manifold?family=vae&latent=2", **phone)
+    page.locator(MAP).scroll_into_view_if_needed()
+    box = page.locator(MAP).bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    before = draws(page, PROBE)
+    page.touchscreen.tap(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.8)
+    page.wait_for_function(f"() => Number(document.querySelector('{PROBE}').dataset.draws) > {before}")
+    assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollWidth") <= 390
+    page.close()
