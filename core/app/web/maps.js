@@ -8,6 +8,13 @@ const DIGIT_COLOURS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b",
 
 function html(root, text) { root.insertAdjacentHTML("beforeend", text); }
 
+/** Send a view's settings once the student pauses (0.4 s): a run of key presses on a slider is
+ * one change to the server, whose rerun then does not compete with the grid being drawn. */
+function sendLater(root, setStateValue, settings) {
+  clearTimeout(root.sendTimer);
+  root.sendTimer = setTimeout(() => setStateValue("view", settings()), 400);
+}
+
 function select(label, options, value, cls) {
   const items = options.map(([v, text]) =>
     `<option value="${v}"${String(v) === String(value) ? " selected" : ""}>${text}</option>`);
@@ -255,7 +262,7 @@ function manifoldView(root, header, arrays, { decoder, setStateValue }) {
     if (at >= 0) root.picked.splice(at, 1); else root.picked.push(index);
     setStateValue("view", settings());
   };
-  const changed = () => { if (redraw()) setStateValue("view", settings()); };
+  const changed = () => { if (redraw()) sendLater(root, setStateValue, settings); };
   for (const c of [".ll-dx select", ".ll-dy select", ".ll-low input", ".ll-high input", ".ll-standard"]) $(c).onchange = changed;
   $(".ll-steps input").oninput = redraw;  // redrawn at every step of the drag, sent on release
   $(".ll-steps input").onchange = changed;
@@ -316,7 +323,7 @@ function sweepView(root, header, arrays, { decoder, setStateValue }) {
       `one row per step from ${s.low} (top) to ${s.high} (bottom); ${header.caption}`;
     return true;
   };
-  const changed = () => { if (redraw()) setStateValue("view", settings()); };
+  const changed = () => { if (redraw()) sendLater(root, setStateValue, settings); };
   root.querySelectorAll(".ll-dims input, .ll-low input, .ll-high input").forEach((input) => { input.onchange = changed; });
   $(".ll-steps input").oninput = redraw;
   $(".ll-steps input").onchange = changed;

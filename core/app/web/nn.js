@@ -52,22 +52,28 @@ function linear(x, l) {  // x (in,) -> (out,); w (out, in) as nn.Linear stores i
   return y;
 }
 
-// A convolution loops over one weight at a time and sweeps the outputs it reaches, so the
-// innermost loop has no bounds tests.
+// A convolution as one matrix product: each output position's receptive field is copied into
+// a row (im2col), so the innermost loop is a long dot product over (cin, k, k) in memory order.
 function conv(x, l, side) {  // (cin, side, side) -> (cout, out, out); w (cout, cin, k, k)
   const { cin, cout, k, stride: s, pad, w } = l, out = Math.floor((side + 2 * pad - k) / s) + 1;
-  const n = side * side, m = out * out, y = new Float32Array(cout * m);
-  for (let co = 0; co < cout; co++) {
-    y.fill(l.b[co], co * m, (co + 1) * m);
-    for (let ci = 0; ci < cin; ci++) for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
-      const wv = w[((co * cin + ci) * k + ky) * k + kx], dy = ky - pad, dx = kx - pad;
-      // the outputs whose input row/column oy*s + dy lies inside the image
-      const x0 = Math.max(0, Math.ceil(-dx / s)), x1 = Math.min(out, Math.floor((side - 1 - dx) / s) + 1);
-      const y0 = Math.max(0, Math.ceil(-dy / s)), y1 = Math.min(out, Math.floor((side - 1 - dy) / s) + 1);
-      for (let oy = y0; oy < y1; oy++) {
-        const yo = co * m + oy * out, xi = ci * n + (oy * s + dy) * side + dx;
-        for (let ox = x0; ox < x1; ox++) y[yo + ox] += wv * x[xi + ox * s];
+  const m = out * out, field = cin * k * k, col = new Float32Array(m * field);
+  for (let oy = 0; oy < out; oy++) for (let ox = 0; ox < out; ox++) {
+    let at = (oy * out + ox) * field;
+    for (let ci = 0; ci < cin; ci++) for (let ky = 0; ky < k; ky++) {
+      const iy = oy * s - pad + ky, row = (ci * side + iy) * side;
+      for (let kx = 0; kx < k; kx++, at++) {
+        const ix = ox * s - pad + kx;
+        if (iy >= 0 && iy < side && ix >= 0 && ix < side) col[at] = x[row + ix];
       }
+    }
+  }
+  const y = new Float32Array(cout * m);
+  for (let co = 0; co < cout; co++) {
+    const wr = co * field, b = l.b[co];
+    for (let p = 0; p < m; p++) {
+      let sum = b;
+      for (let j = 0, c = p * field; j < field; j++) sum += w[wr + j] * col[c + j];
+      y[co * m + p] = sum;
     }
   }
   return [y, out];
