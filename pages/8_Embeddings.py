@@ -5,11 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from core import embeddings as emb
-from core.app import charts, layout, maps, selection
+from core.app import charts, layout, live, maps, selection
 from core.app import embedding_maps as cache
 from core.images import labelled_grid
 from core.latent import decode, dim_name
 from core.lessons import embeddings as lesson
+from core.lessons import views
 
 PAGE = "pages/8_Embeddings.py"
 ref = layout.lesson("Embeddings", "🌌", [
@@ -44,23 +45,24 @@ with layout.part(f"the {method} map"):
         raise layout.Advice(str(missing)) from None
     points = pd.DataFrame({"x": shown.xy[:, 0], "y": shown.xy[:, 1], "digit": digits,
                            "index": index, "image": cache.thumbnails(selection.cmap())})
-    event = st.altair_chart(maps.hover_digits(points, method, title=f"{method} of {len(mu):,} "
-                                              f"test codes ({shown.source}) — hover for the "
-                                              "digit, click to decode"),
-                            on_select="rerun", key=f"emb_chart_{ref.key}_{method}", width="stretch")
+    key = f"emb_live_{ref.key}_{method}"  # the browser's map: hover decodes, a click is sent
+    header, arrays = lesson.map_header(method, shown.xy, mu, digits, index, fitted)
+    header.update(lut=live.colours(selection.cmap()), cmap=selection.cmap(),
+                  version=f"{ref.label}|{shown.source}", title=f"{method} of {len(mu):,} test "
+                  f"codes ({shown.source}): point to decode, click to pick")
+    live.show_view("embedding", header, {"decoder": selection.browser_parts(ref)["decoder"]},
+                   key=key, arrays=arrays)
     st.metric(f"Trustworthiness of this {method} map", f"{shown.trust:.3f}",
               help=f"scikit-learn's trustworthiness with {emb.TRUST_NEIGHBOURS} neighbours: 1 "
                    "means every point's neighbours on the map are also its neighbours in the "
                    "latent space.")
 
-    picked = [p for p in (event.selection.get("pick", []) if event else []) if "x" in p]
+    clicked = views.picked_points(live.kept(key))
     as_line = st.toggle("Walk the line between the first two points I click", key="emb_line",
-                        persist_state="session",
-                        disabled=len(picked) < 2)
-    if not picked:
+                        persist_state="session", disabled=len(clicked) < 2)
+    if not len(clicked):
         raise layout.Nothing("Click a point on the map to decode its neighbourhood; click a "
                              "second point and turn on the line to walk between them.")
-    clicked = np.array([[p["x"], p["y"]] for p in picked], dtype=np.float32)
     if as_line and len(clicked) >= 2:
         rows = emb.nearest(shown.xy, np.linspace(clicked[0], clicked[1], 10), k=1)[:, 0]
         caption = "The nearest test code to 10 points along the line, decoded"

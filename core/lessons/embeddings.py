@@ -85,3 +85,22 @@ def map_claims(shown: Map, shipped: dict[str, np.ndarray] | None) -> list[Claim]
                      "island on the map can be a wide cloud in the latent space. Hover the edges "
                      "of two neighbouring clusters and look at the digits.", {}))
     return out
+
+
+def map_header(method: str, xy: np.ndarray, mu: np.ndarray, digits: np.ndarray,
+               index: np.ndarray, fitted: Pca) -> tuple[dict, dict[str, np.ndarray]]:
+    """What the browser's map (`web/maps.js`) draws and decodes: the points xy (n, 2) with a
+    margin around them, their digits and test indices; for PCA the mean and first two
+    components, to decode the exact point under the pointer; otherwise the codes mu (n, d),
+    to decode the nearest one."""
+    low, high = xy.min(0), xy.max(0)
+    margin = 0.05 * (high - low)
+    header = {"d": mu.shape[1], "method": method, "indices": index.tolist(),
+              "bounds": [float(low[0] - margin[0]), float(high[0] + margin[0]),
+                         float(low[1] - margin[1]), float(high[1] + margin[1])]}
+    arrays = {"xy": xy, "labels": digits.astype(np.float32)}
+    if method == "PCA":  # exact, as JSON: the browser's inverse is the server's
+        header |= {"mean": fitted.mean.tolist(), "components": fitted.components[:2].tolist()}
+    else:
+        arrays["codes"] = mu
+    return header, arrays

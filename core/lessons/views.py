@@ -100,3 +100,14 @@ def sweep_view(raw: Any, d: int, default: SweepView) -> SweepView:
     base, choice = _base(raw, d, default.base, default.base_choice)
     return SweepView(dims or default.dims, low, high,
                      int(_number(raw, "steps", default.steps, 2, 21)), base, choice)
+
+
+def picked_points(raw: Any, limit: int = 20) -> np.ndarray:
+    """The points (n, 2) a student clicked on a map, from the browser's state {"picked": [[x, y],
+    …]}: the first `limit` well-formed pairs, anything else dropped."""
+    picked = raw.get("picked") if isinstance(raw, dict) else None
+    pairs = [p for p in (picked if isinstance(picked, list) else [])
+             if isinstance(p, list) and len(p) == 2 and all(
+                 isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                 for v in p)]
+    return np.array(pairs[:limit], np.float32).reshape(-1, 2)

@@ -215,7 +215,8 @@ def test_clicking_the_embedding_decodes_the_nearest_codes(site, method):
                                timeout=20_000)  # the expander only t-SNE and UMAP have
         wait_idle(page)
     assert page.locator(IMAGE).count() == 0 and "Click a point on the map" in page.inner_text("body")
-    click_chart(page, page.locator(CHART).first, 0.5, 0.5)
+    page.wait_for_selector(f".ll-root[data-shape$='{method}'][data-drawn]", timeout=60_000)
+    click_chart(page, page.locator("[data-testid=ll-embedding]"), 0.5, 0.5)
     page.wait_for_function("() => document.body.innerText.includes('nearest the last point')",
                            timeout=20_000)
     wait_idle(page)

@@ -28,6 +28,7 @@ def open_live(site, path: str, **context):
     page.goto(f"{base}/{path}")
     wait_idle(page)
     page.wait_for_selector(".ll-root:not([data-loading])", timeout=60_000)
+    page.wait_for_timeout(500)  # a lazy part's own frame after the first run, if any
     wait_idle(page)
     return page, sent
 
@@ -145,4 +146,23 @@ def test_on_a_phone_the_live_lessons_fit_and_take_a_finger(site):
     page.touchscreen.tap(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.8)
     page.wait_for_function(f"() => Number(document.querySelector('{PROBE}').dataset.draws) > {before}")
     assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollWidth") <= 390
+    page.close()
+
+
+def test_hovering_the_pca_map_decodes_the_exact_inverse_point(site):
+    from core import embeddings as emb
+
+    page, sent = open_live(site, "Embeddings?family=vae&latent=10")
+    box = page.locator("[data-testid=ll-embedding]").bounding_box()
+    frames, before = len(sent), draws(page, PROBE)
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6)
+    page.wait_for_function(f"() => Number(document.querySelector('{PROBE}').dataset.draws) > {before}")
+    z = np.array(page.locator(PROBE).get_attribute("data-code").split(","), np.float32)
+    uv = np.array(page.locator(PROBE).get_attribute("data-at").split(","), np.float32)
+    x, _ = load_mnist("test")
+    model = zoo.load_model("vae", 10)
+    fitted = emb.pca(encode_mu(model, x[emb.subset_indices(len(x))]).numpy())
+    np.testing.assert_allclose(z, fitted.invert(uv[None])[0], atol=1e-4)
+    assert_drawn_like_pytorch(canvas_rgb(page, PROBE), decode(model, z)[0, 0])
+    assert len(sent) == frames
     page.close()

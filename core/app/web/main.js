@@ -1,7 +1,8 @@
 // The entry point: read the packet, make sure the model parts the view needs are here (asking
 // the server for the ones this browser lacks), then run the lesson's view.
 
-const VIEWS = { sliders: slidersView, manifold: manifoldView, sweep: sweepView, walk: walkView };
+const VIEWS = { sliders: slidersView, manifold: manifoldView, sweep: sweepView, walk: walkView,
+                embedding: embeddingView };
 
 async function render(component, token) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
@@ -17,7 +18,7 @@ async function render(component, token) {
   }
   if (parentElement.renderToken !== token) return;  // a newer render started while we waited
   let root = parentElement.querySelector(".ll-root");
-  const shape = `${header.view}:${header.d}:${header.limit ?? ""}`;
+  const shape = `${header.view}:${header.d}:${header.limit ?? header.method ?? ""}`;
   if (!root || root.dataset.shape !== shape) {
     root?.remove();
     root = document.createElement("div");

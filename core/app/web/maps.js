@@ -3,8 +3,9 @@
 // the digit under the pointer decoded large as it moves. Each sends its settings back when a
 // change is made, so the server's notices read the same grid.
 
-const DIGIT_COLOURS = ["#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b",
-                       "#eeca3b", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac"];
+// Tableau 10, as the lessons' Altair charts colour digits
+const DIGIT_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                       "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 
 function html(root, text) { root.insertAdjacentHTML("beforeend", text); }
 
@@ -330,4 +331,97 @@ function sweepView(root, header, arrays, { decoder, setStateValue }) {
   $(".ll-base select").onchange = (event) => { root.base = baseCode(event.target.value, header, arrays); changed(); };
   const key = [decoder.name, header.cmap, JSON.stringify(settings())].join("|");
   if (root.dataset.drawn !== key) { redraw(); root.dataset.drawn = key; }
+}
+
+/** Where the five points of xy (n x 2, flat) nearest (u, v) are, nearest first. */
+function nearest(xy, u, v, count = 5) {
+  const order = [];
+  for (let i = 0; i < xy.length / 2; i++) order.push([(xy[2 * i] - u) ** 2 + (xy[2 * i + 1] - v) ** 2, i]);
+  order.sort((p, q) => p[0] - q[0]);
+  return order.slice(0, count).map(([, i]) => i);
+}
+
+function embeddingView(root, header, arrays, { decoder, setStateValue }) {
+  const { d, lut, method, bounds } = header, { xy, labels, codes } = arrays;
+  if (!root.querySelector(".ll-maps")) {
+    html(root, `<div class="ll-maps ll-two">
+      <figure><figcaption class="ll-title">${header.title}</figcaption>
+        <canvas class="ll-scatter" data-testid="ll-embedding" width="560" height="560" tabindex="0"
+          aria-label="${method} map of the test codes: move the pointer or the arrow keys to decode, click to pick"></canvas>
+        <figcaption class="ll-legend">${DIGIT_COLOURS.map((c, k) =>
+          `<span><i style="background:${c}"></i>${k}</span>`).join("")}</figcaption></figure>
+      <figure class="ll-probe"><figcaption class="ll-title">${method === "PCA"
+        ? "The code at exactly this point of the plane, decoded" : "The nearest test code, decoded"}</figcaption>
+        <canvas width="28" height="28" class="ll-big" data-testid="ll-probe"></canvas>
+        <figcaption class="ll-where" aria-live="polite">Point at the map.</figcaption>
+        <figcaption class="ll-near"></figcaption></figure></div>`);
+  }
+  const $ = (s) => root.querySelector(s), canvas = $(".ll-scatter"), probe = $(".ll-big");
+  const [x0, x1, y0, y1] = bounds, W = canvas.width;
+  const px = (u) => ((u - x0) / (x1 - x0)) * W, py = (v) => W - ((v - y0) / (y1 - y0)) * W;
+  if (root.dataset.version !== String(header.version)) {
+    root.dataset.version = String(header.version);
+    root.picked = [...(header.picked || [])];
+  }
+  const draw = (near) => {
+    const context = canvas.getContext("2d");
+    context.clearRect(0, 0, W, W);
+    for (let i = 0; i < labels.length; i++) {
+      context.fillStyle = DIGIT_COLOURS[labels[i]];
+      context.fillRect(px(xy[2 * i]) - 1.5, py(xy[2 * i + 1]) - 1.5, 3, 3);
+    }
+    context.lineWidth = 2;
+    for (const [u, v] of root.picked) {
+      context.strokeStyle = "#000"; context.beginPath(); context.arc(px(u), py(v), 8, 0, 2 * Math.PI); context.stroke();
+    }
+    for (const i of near) {
+      context.strokeStyle = "#222"; context.beginPath(); context.arc(px(xy[2 * i]), py(xy[2 * i + 1]), 5, 0, 2 * Math.PI); context.stroke();
+    }
+  };
+  const probeAt = (u, v) => {
+    const near = nearest(xy, u, v);
+    let z;
+    if (method === "PCA") {  // PCA is linear: the plane's point maps back to one code
+      const [c0, c1] = header.components;
+      z = header.mean.map((m, j) => m + u * c0[j] + v * c1[j]);
+    } else {
+      z = Array.from(codes.subarray(near[0] * d, (near[0] + 1) * d));
+    }
+    const context = probe.getContext("2d"), image = context.createImageData(28, 28);
+    paint(image, decode(decoder, z), lut);
+    context.putImageData(image, 0, 0);
+    probe.dataset.draws = String(Number(probe.dataset.draws || 0) + 1);
+    probe.dataset.code = z.join(",");
+    probe.dataset.at = `${u},${v}`;
+    $(".ll-where").textContent = method === "PCA" ? `(${u.toFixed(2)}, ${v.toFixed(2)}) on the plane, decoded.`
+      : `Test digit #${header.indices[near[0]]} (a ${labels[near[0]]}), its code decoded.`;
+    $(".ll-near").textContent = `The five nearest test codes on the map are digits ${near.map((i) => labels[i]).join(", ")}.`;
+    draw(near);
+    root.point = [u, v];
+  };
+  const at = (event) => {
+    const box = canvas.getBoundingClientRect();
+    return [x0 + ((event.clientX - box.left) / box.width) * (x1 - x0),
+            y1 - ((event.clientY - box.top) / box.height) * (y1 - y0)];
+  };
+  canvas.onpointermove = canvas.onpointerdown = (event) => probeAt(...at(event));
+  canvas.onkeydown = (event) => {
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    if (!moves[event.key]) return;
+    event.preventDefault();
+    const [u, v] = root.point || [(x0 + x1) / 2, (y0 + y1) / 2];
+    probeAt(Math.min(x1, Math.max(x0, u + (moves[event.key][0] * (x1 - x0)) / 30)),
+            Math.min(y1, Math.max(y0, v + (moves[event.key][1] * (y1 - y0)) / 30)));
+  };
+  canvas.onclick = (event) => {  // pick a point (or drop the picked one near it): the server decodes around it
+    const [u, v] = at(event), tolerance = (x1 - x0) / 40;
+    const hit = root.picked.findIndex(([a, b]) => Math.hypot(a - u, b - v) < tolerance);
+    if (hit >= 0) root.picked.splice(hit, 1); else root.picked.push([u, v]);
+    setStateValue("view", { picked: root.picked });
+  };
+  const key = [decoder.name, header.cmap, method, header.version, xy.length].join("|");
+  if (root.dataset.drawn !== key) {
+    probeAt(...(root.point || [(x0 + x1) / 2, (y0 + y1) / 2]));
+    root.dataset.drawn = key;
+  }
 }
