@@ -10,10 +10,10 @@ from core.digitize import DigitError, digitize
 from core.images import seeded_indices, to_pixels
 from core.latent import decode, posterior, posterior_samples, reconstruct, sigma_ellipse
 from core.lessons import draw as lesson
+from core.lessons.draw import N_SAMPLES
 from core.reference import ModelRef
 
 PAGE = "pages/10_Draw_your_digit.py"
-N_SAMPLES = 200
 ref = layout.lesson("Draw your own digit", "✏️", [
     "how MNIST digits were made, by making one yourself",
     "that a VAE encodes a digit to a whole distribution q(z|x), not one point",
@@ -29,7 +29,7 @@ source = st.radio("Your digit", digit_input.SOURCES, horizontal=True, key="draw_
                   persist_state="session")
 steps = None
 with st.container(border=True), layout.part("your digit"):
-    raw, notes, light_ink = digit_input.your_digit(source)
+    raw, notes, light_ink = digit_input.your_digit(source, ref)
     if raw is not None:
         try:
             steps = digitize(raw, notes, light_ink=light_ink)

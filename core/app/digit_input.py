@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
+from core.app import live, selection
+from core.digitize import MAX_UPLOAD_BYTES, DigitError, read_image
+from core.lessons.draw import N_SAMPLES, draw_header, read_drawing
+from core.reference import ModelRef
 
-from core.app import selection
-from core.digitize import MAX_UPLOAD_BYTES, DigitError, read_image, to_grey
-
-CANVAS = 280  # pixels a side: ten canvas pixels per MNIST pixel
 SOURCES = ("Draw it", "Upload a photo", "Take a test digit")
 
 
-def your_digit(source: str) -> tuple[np.ndarray | None, list[str], bool | None]:
+def your_digit(source: str, ref: ModelRef) -> tuple[np.ndarray | None, list[str], bool | None]:
     """The grey picture (H, W) in [0, 1] the student chose, notes on how it was read, and
     whether its ink is light (True for the canvas, None where `digitize` must tell from the
     paper), or (None, [], None) with a prompt saying what to do."""
     if source == SOURCES[0]:
-        return _drawing()
+        return _drawing(ref)
     if source == SOURCES[1]:
         return _photo()
     x_test, labels = selection.test_set()
@@ -30,31 +29,47 @@ def your_digit(source: str) -> tuple[np.ndarray | None, list[str], bool | None]:
         f"Test digit #{index}, a {labels[index]}, inverted to dark ink on light paper."], False
 
 
-def _drawing() -> tuple[np.ndarray | None, list[str], bool | None]:
-    """The canvas. Its strokes are kept in the session, so the drawing is still there after a
-    visit to another lesson (the canvas itself forgets it when it is not on the page)."""
-    if "draw_canvas" not in st.session_state:  # arriving: redraw what was drawn before
-        st.session_state.draw_initial = st.session_state.get("draw_strokes")
-    left, right = st.columns([1, 2])
-    with left:
-        drawn = st_canvas(stroke_width=20, stroke_color="#FFFFFF", background_color="#000000",
-                          height=CANVAS, width=CANVAS, drawing_mode="freedraw",
-                          initial_drawing=st.session_state.get("draw_initial"),
-                          return_image_data=True, key="draw_canvas")
-    right.markdown("Draw one digit, 0 to 9, with the mouse (or a finger), as large as the "
-                   "box. The picture updates when you lift the pen; the canvas's own "
-                   "toolbar undoes a stroke or clears it.")
-    image = drawn.image_data if drawn is not None else None
-    if image is not None:
-        if image[..., :3].max() == 0:  # cleared
-            st.session_state.pop("draw_strokes", None)
-            st.session_state.pop("draw_grey", None)
-        else:
-            st.session_state.draw_strokes = drawn.json_data
-            st.session_state.draw_grey = to_grey(np.asarray(image))
+def _drawn(key: str) -> None:
+    """The pen lifted: keep the strokes (to draw them again after a visit to another lesson)
+    and the picture, or the reason it cannot be read."""
+    try:
+        strokes, grey, notes = read_drawing((st.session_state.get(key) or {}).get("drawing"))
+    except DigitError as error:
+        st.session_state.draw_error = str(error)
+        return
+    st.session_state.pop("draw_error", None)
+    st.session_state.draw_strokes = strokes
+    if grey is None:
+        st.session_state.pop("draw_grey", None)
+    else:
+        st.session_state.draw_grey = (grey, notes)
+
+
+def _drawing(ref: ModelRef) -> tuple[np.ndarray | None, list[str], bool | None]:
+    """The canvas, run in the browser (`web/draw.js`): the VAE's encoder reads the drawing as
+    the pen moves; the picture comes here when the pen lifts."""
+    vae = selection.pair(ref)["VAE"]
+    parts = selection.browser_parts(vae)
+    needs = {"decoder": parts["decoder"], "encoder": parts["encoder"]}
+    map_ref = vae if vae.latent == 2 else ModelRef("vae", 2, 1.0)
+    if map_ref != vae:  # the posterior's ellipses are drawn on the 2-D VAE's plane
+        needs["mapEncoder"] = selection.browser_parts(map_ref)["encoder"]
+    header, arrays = draw_header(vae.latent, selection.codes(map_ref), selection.test_set()[1],
+                                 N_SAMPLES)
+    header.update(lut=live.colours(selection.cmap()), cmap=selection.cmap(),
+                  version=vae.label, strokes=st.session_state.get("draw_strokes", []),
+                  map_title=f"q(z|x) on the plane of {map_ref.label}: μ (cross), 1σ and 2σ")
+    st.markdown(f"Draw one digit, 0 to 9, with the mouse, a finger or a pen, as large as the "
+                f"box. As you draw, your browser makes it an MNIST digit and runs the encoder "
+                f"of {vae.label}; the steps and the models' readings below follow when you lift "
+                "the pen.")
+    live.show("draw", header, needs, key="draw_live", arrays=arrays,
+              default={"drawing": None}, on_drawing_change=lambda: _drawn("draw_live"))
+    if "draw_error" in st.session_state:
+        st.warning(st.session_state.draw_error)
     if "draw_grey" in st.session_state:  # this drawing, or the one kept from before
         return *st.session_state.draw_grey, True
-    right.info("The canvas is empty: draw a digit to begin.")
+    st.info("The canvas is empty: draw a digit to begin.")
     return None, [], None
 
 

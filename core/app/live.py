@@ -27,7 +27,7 @@ from core.webspec import Arrays, pack, part_packet
 
 WEB = Path(__file__).parent / "web"
 NAME = "latent_lab.live"
-SCRIPTS = ("nn.js", "sliders.js", "maps.js", "walk.js", "main.js")
+SCRIPTS = ("nn.js", "sliders.js", "maps.js", "walk.js", "draw.js", "main.js")
 REQUESTED = "live_requested"  # the parts this session's browser asked for and has not been sent
 
 

@@ -242,7 +242,7 @@ def test_the_scatter_matrix_is_drawn_when_its_expander_opens(site):
 def test_a_drawn_stroke_is_reconstructed(site):
     page = open_page(site, "Draw_your_digit?family=vae&latent=2")
     assert page.locator(IMAGE).count() == 0 and "The canvas is empty" in page.inner_text("body")
-    canvas = page.locator(CANVAS).last
+    canvas = page.locator("[data-testid=ll-canvas]")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
     x, top, bottom = box["x"] + box["width"] * 0.5, box["y"] + 40, box["y"] + box["height"] - 40

@@ -7,6 +7,7 @@ the server (only its end does).
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from bench.common import wait_idle
 from core import zoo
@@ -165,4 +166,67 @@ def test_hovering_the_pca_map_decodes_the_exact_inverse_point(site):
     np.testing.assert_allclose(z, fitted.invert(uv[None])[0], atol=1e-4)
     assert_drawn_like_pytorch(canvas_rgb(page, PROBE), decode(model, z)[0, 0])
     assert len(sent) == frames
+    page.close()
+
+
+STROKES = {  # as fractions of the canvas: a "1", a "7", a small "0" in a corner
+    "one": [[(0.42, 0.2), (0.5, 0.14), (0.5, 0.5), (0.5, 0.86)]],
+    "seven": [[(0.25, 0.2), (0.75, 0.2), (0.55, 0.5), (0.4, 0.85)]],
+    "small zero": [[(0.15, 0.1), (0.25, 0.08), (0.3, 0.2), (0.25, 0.33), (0.15, 0.33),
+                    (0.1, 0.2), (0.15, 0.1)]],
+}
+
+
+def draw(page, box, strokes, steps: int = 6) -> None:
+    """Drag the mouse along each stroke's corners, `steps` moves per segment."""
+    at = lambda fx, fy: (box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)  # noqa: E731
+    for stroke in strokes:
+        page.mouse.move(*at(*stroke[0]))
+        page.mouse.down()
+        for (ax, ay), (bx, by) in zip(stroke, stroke[1:]):
+            for i in range(1, steps + 1):
+                page.mouse.move(*at(ax + (bx - ax) * i / steps, ay + (by - ay) * i / steps))
+        page.mouse.up()
+
+
+def test_the_pen_is_digitized_as_core_does_and_encoded_as_it_moves(site):
+    """The browser's preprocessing gives `core.digitize`'s pixels (within 1/255) for the same
+    canvas, its encoder PyTorch's μ; μ follows the pen before it lifts; the server gets the
+    picture on release and draws the lesson's steps from it."""
+    from core.digitize import digitize, to_grey
+
+    page, sent = open_live(site, "Draw_your_digit?family=vae&latent=10")
+    pad = page.locator("[data-testid=ll-canvas]")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    model = zoo.load_model("vae", 10)
+    for name, strokes in STROKES.items():
+        page.locator(".ll-clear").click()
+        wait_idle(page)
+        frames, before = len(sent), draws(page, "[data-testid=ll-x]")
+        at = lambda fx, fy: (box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)  # noqa: E731
+        page.mouse.move(*at(*strokes[0][0]))
+        page.mouse.down()
+        for i in range(1, 7):  # half of the first segment, the pen still down
+            (ax, ay), (bx, by) = strokes[0][0], strokes[0][1]
+            page.mouse.move(*at(ax + (bx - ax) * i / 12, ay + (by - ay) * i / 12))
+            page.wait_for_timeout(20)
+        assert draws(page, "[data-testid=ll-x]") > before and len(sent) == frames, name
+        page.mouse.up()
+        draw(page, box, strokes)
+        wait_idle(page)
+        rgba, x_js = page.evaluate("""() => {
+            const c = document.querySelector('[data-testid=ll-canvas]');
+            return [Array.from(c.getContext('2d').getImageData(0, 0, 280, 280).data),
+                    Array.from(document.querySelector('.ll-draw').closest('.ll-root').x)]; }""")
+        grey, _ = to_grey(np.array(rgba, np.uint8).reshape(280, 280, 4))
+        x_py = digitize(grey, light_ink=True).x[0, 0]
+        assert np.abs(np.array(x_js).reshape(28, 28) - x_py).max() <= 1 / 255, name
+        mu = np.array(page.locator("[data-testid=ll-x]").get_attribute("data-mu").split(","),
+                      np.float32)
+        with torch.no_grad():
+            expected = model.encode(torch.tensor(x_js, dtype=torch.float32).reshape(1, 1, 28, 28))[0]
+        np.testing.assert_allclose(mu, expected[0].numpy(), atol=1e-4, err_msg=name)
+    assert "28 × 28, centred by mass" in page.inner_text("body")  # the server read the last one
+    assert page.locator(EXCEPTION).count() == 0
     page.close()

@@ -2,7 +2,7 @@
 // the server for the ones this browser lacks), then run the lesson's view.
 
 const VIEWS = { sliders: slidersView, manifold: manifoldView, sweep: sweepView, walk: walkView,
-                embedding: embeddingView };
+                embedding: embeddingView, draw: drawView };
 
 async function render(component, token) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
