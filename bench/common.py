@@ -73,6 +73,12 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return kb("VmRSS") / 1024, kb("VmHWM") / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     """The pids of a process's children, from /proc."""
     out: list[int] = []

@@ -29,17 +29,11 @@ import random
 import time
 from pathlib import Path
 
-from common import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, memory_mb, percentile, server
+from common import CHROMIUM, CHROMIUM_ARGS, IDLE_JS, cpu_seconds, memory_mb, percentile, server
 from slider_latency import DONE, MARK, SLIDER
 
 URL = "/Latent_sliders?family=vae&latent=10&beta=1"
 FLOOR = "bench/trivial_slider_app.py"
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far, from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def browser_cpu_seconds() -> float:

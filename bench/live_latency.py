@@ -5,7 +5,8 @@
 For each lesson that runs the model in the browser (`core/app/web`), moves its control `moves`
 times (a key press on a slider, the pointer over the map) and times each move from the input
 until the canvas it redraws has been drawn again (its data-draws changed; for a grid, when its
-last row is painted). Prints p50 / p95 in ms per interaction, the packet sizes of every zoo
+last row is painted), and the server's CPU time per move (a key press on a slider is also a
+release, which the server hears; a pointer's move is not). Prints p50 / p95 in ms per interaction, the packet sizes of every zoo
 model's decoder and encoder, and the time from opening Latent sliders until it first draws,
 with an empty browser cache and with the model in IndexedDB. --phone runs the same on a
 390 x 844 touch viewport with the CPU slowed 4x (Chromium's Emulation.setCPUThrottlingRate).
@@ -22,7 +23,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import browser, percentile, server, wait_idle  # noqa: E402
+from bench.common import browser, cpu_seconds, percentile, server, wait_idle  # noqa: E402
 
 # (name, page, control to focus or None for the pointer, canvas that is redrawn)
 INTERACTIONS = [
@@ -105,7 +106,7 @@ def main() -> None:
     extra = {"has_touch": True, "is_mobile": True} if args.phone else {}
     throttle = 4.0 if args.phone else 1.0
     results: dict[str, object] = {}
-    with server("Home.py") as (base, _), browser() as b:
+    with server("Home.py") as (base, pid), browser() as b:
         context = b.new_context(viewport=viewport, **extra)
         for first in (True, False):  # an empty cache, then the model in IndexedDB
             page = context.new_page()
@@ -120,9 +121,13 @@ def main() -> None:
             page.close()
         for name, path, control, canvas in INTERACTIONS:
             page = open_page(context, f"{base}/{path}", throttle)
+            cpu = cpu_seconds(pid)
             times = time_moves(page, control, canvas, args.moves)
+            # the server's CPU per move: nothing while the pointer moves, the rerun of a release
             results[name] = {"p50_ms": round(percentile(times, 50), 1),
-                             "p95_ms": round(percentile(times, 95), 1), "moves": len(times)}
+                             "p95_ms": round(percentile(times, 95), 1), "moves": len(times),
+                             "server_cpu_ms_per_move": round(1000 * (cpu_seconds(pid) - cpu)
+                                                             / (len(times) + 3), 1)}
             print(name, results[name], flush=True)
             page.close()
     if not args.phone:

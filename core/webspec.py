@@ -86,18 +86,21 @@ def encoder_part(model: Autoencoder) -> tuple[dict[str, Any], Arrays]:
     return {"name": "enc-" + _named(arrays), **meta}, arrays
 
 
-def pack(header: dict[str, Any], arrays: Arrays | None = None) -> bytes:
+def pack(header: dict[str, Any], arrays: Arrays | None = None, *, deflate: bool = True) -> bytes:
     """One packet: u32 header length, the header as JSON (with "arrays": their names and sizes
-    in blob order), then the arrays as zlib-compressed float16, low bytes then high bytes."""
+    in blob order), then the arrays as float16, low bytes then high bytes, zlib-compressed
+    unless `deflate` is false (for a browser without DecompressionStream)."""
     arrays = arrays or {}
     names = list(arrays)
-    header = {**header, "arrays": [{"name": n, "size": int(arrays[n].size)} for n in names]}
+    header = {**header, "deflate": deflate,
+              "arrays": [{"name": n, "size": int(arrays[n].size)} for n in names]}
     text = json.dumps(header, separators=(",", ":")).encode()
     blob = b""
     if names:
         halves = np.concatenate([np.ravel(arrays[n]).astype("<f2") for n in names])
         pairs = halves.view(np.uint8).reshape(-1, 2)
-        blob = zlib.compress(pairs[:, 0].tobytes() + pairs[:, 1].tobytes(), 6)
+        blob = pairs[:, 0].tobytes() + pairs[:, 1].tobytes()
+        blob = zlib.compress(blob, 6) if deflate else blob
     return struct.pack("<I", len(text)) + text + blob
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 from core.app import live, selection
+from core.data import have_locally
 from core.digitize import MAX_UPLOAD_BYTES, DigitError, read_image
 from core.lessons.draw import N_SAMPLES, draw_header, read_drawing
 from core.reference import ModelRef
@@ -54,8 +55,10 @@ def _drawing(ref: ModelRef) -> tuple[np.ndarray | None, list[str], bool | None]:
     map_ref = vae if vae.latent == 2 else ModelRef("vae", 2, 1.0)
     if map_ref != vae:  # the posterior's ellipses are drawn on the 2-D VAE's plane
         needs["mapEncoder"] = selection.browser_parts(map_ref)["encoder"]
-    header, arrays = draw_header(vae.latent, selection.codes(map_ref), selection.test_set()[1],
-                                 N_SAMPLES)
+    # the plane's test codes only when the digits are here: drawing itself needs no data
+    codes, labels = ((selection.codes(map_ref), selection.test_set()[1]) if have_locally()
+                     else (None, None))
+    header, arrays = draw_header(vae.latent, codes, labels, N_SAMPLES)
     header.update(lut=live.colours(selection.cmap()), cmap=selection.cmap(),
                   version=vae.label, strokes=st.session_state.get("draw_strokes", []),
                   map_title=f"q(z|x) on the plane of {map_ref.label}: μ (cross), 1σ and 2σ")

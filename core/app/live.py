@@ -29,6 +29,7 @@ WEB = Path(__file__).parent / "web"
 NAME = "latent_lab.live"
 SCRIPTS = ("nn.js", "sliders.js", "maps.js", "walk.js", "draw.js", "main.js")
 REQUESTED = "live_requested"  # the parts this session's browser asked for and has not been sent
+PLAIN = "live_plain"  # this session's browser cannot inflate: its packets go uncompressed
 
 
 @functools.cache
@@ -58,7 +59,11 @@ def packet(view: str, header: dict[str, Any], parts: dict[str, Part],
     metas, part_arrays = part_packet(attach)
     needs = {role: part[0]["name"] for role, part in parts.items()}
     return pack({"view": view, "needs": needs, "parts": metas, **header},
-                {**part_arrays, **(arrays or {})})
+                {**part_arrays, **(arrays or {})}, deflate=not st.session_state.get(PLAIN))
+
+
+def _plain() -> None:
+    st.session_state[PLAIN] = True
 
 
 def show(view: str, header: dict[str, Any], parts: dict[str, Part], *, key: str,
@@ -70,7 +75,8 @@ def show(view: str, header: dict[str, Any], parts: dict[str, Part], *, key: str,
     state the browser last sent.
     """
     return _component()(key=key, data=packet(view, header, parts, arrays), default=default,
-                        on_missing_change=functools.partial(_asked, key), **callbacks)
+                        on_missing_change=functools.partial(_asked, key),
+                        on_plain_change=_plain, **callbacks)
 
 
 def _keep(key: str) -> None:

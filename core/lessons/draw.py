@@ -90,7 +90,7 @@ def read_drawing(raw: Any) -> tuple[list[list[float]], np.ndarray | None, list[s
     return strokes, grey, notes
 
 
-def draw_header(d: int, map_codes: np.ndarray | None, labels: np.ndarray,
+def draw_header(d: int, map_codes: np.ndarray | None, labels: np.ndarray | None,
                 n_samples: int, seed: int = 0) -> tuple[dict, dict[str, np.ndarray]]:
     """What the browser's canvas (`web/draw.js`) needs besides the models: the first 8 of the
     n_samples ε ~ N(0, I) (d,) that `core.latent.posterior_samples` draws with this seed (exact,
@@ -98,7 +98,7 @@ def draw_header(d: int, map_codes: np.ndarray | None, labels: np.ndarray,
     (map_codes (N, 2)) with their labels for the posterior's plane."""
     eps = torch.randn((n_samples, d), generator=torch.Generator().manual_seed(seed))[:8]
     header = {"d": d, "eps": eps.reshape(-1).tolist()}
-    if map_codes is None:
+    if map_codes is None or labels is None:
         return header, {}
     keep = seeded_indices(len(map_codes), 3000, 0)
     return header, {"map_codes": map_codes[keep], "map_labels": labels[keep].astype(np.float32)}

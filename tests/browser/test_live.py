@@ -34,11 +34,11 @@ def open_live(site, path: str, **context):
     return page, sent
 
 
-def canvas_rgb(page, selector: str) -> np.ndarray:
-    """A canvas's pixels as (H, W, 3)."""
-    h, w, data = page.evaluate(f"""() => {{ const c = document.querySelector('{selector}');
+def canvas_rgb(page, selector: str, n: int = 0) -> np.ndarray:
+    """The pixels (H, W, 3) of the n-th canvas matching `selector`."""
+    h, w, data = page.evaluate("""([s, n]) => { const c = document.querySelectorAll(s)[n];
         return [c.height, c.width, Array.from(c.getContext('2d').getImageData(0, 0, c.width,
-        c.height).data)]; }}""")
+        c.height).data)]; }""", [selector, n])
     return np.array(data, np.int16).reshape(h, w, 4)[..., :3]
 
 
@@ -98,6 +98,22 @@ def test_scrubbing_walks_from_a_to_b_in_the_browser(site):
     assert_drawn_like_pytorch(canvas_rgb(page, "[data-testid=ll-linearwalk]"), decode(model, z_b)[0, 0])
     assert_drawn_like_pytorch(canvas_rgb(page, "[data-testid=ll-slerpwalk]"), decode(model, z_b)[0, 0])
     assert "t = 1.00" in page.inner_text(".ll-walk") and len(sent) == frames
+    # arithmetic: picking A, B and C from the grid decodes A + B − C at each pick
+    result = ".ll-sum canvas >> nth=3"
+    picks = page.locator(".ll-pick")
+    for i in (5, 7, 9):
+        before = int(page.locator(result).get_attribute("data-draws"))
+        picks.nth(i).click()
+        page.wait_for_function(f"() => Number(document.querySelectorAll('.ll-sum canvas')[3]"
+                               f".dataset.draws) > {before}")
+    z = np.array(page.locator(result).get_attribute("data-code").split(","), np.float32)
+    indices = [int(picks.nth(i).get_attribute("aria-label").split("#")[1]) for i in (5, 7, 9)]
+    codes = encode_mu(model, x[indices])
+    np.testing.assert_allclose(z, (codes[0] + codes[1] - codes[2]).numpy(), atol=1e-4)
+    assert_drawn_like_pytorch(canvas_rgb(page, ".ll-sum canvas", 3), decode(model, z)[0, 0])
+    wait_idle(page)  # the picks reached the server: its boxes show them
+    assert [page.get_by_label(f"{name} (test index)", exact=True).input_value()
+            for name in "ABC"] == [str(i) for i in indices]
     page.close()
 
 

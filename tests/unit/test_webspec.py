@@ -66,3 +66,17 @@ def test_a_layer_the_browser_cannot_run_is_refused():
     for module in (nn.BatchNorm2d(4), nn.Conv2d(4, 4, 3, groups=2), nn.Conv2d(4, 4, 3, dilation=2)):
         with pytest.raises(ValueError, match="cannot run"):
             webspec._layer(module, "x", {})
+
+
+def test_a_plain_packet_holds_the_same_arrays():
+    """For a browser without DecompressionStream the blob goes uncompressed."""
+    arrays = {"a": np.linspace(-2, 2, 7, dtype=np.float32), "b": np.ones((2, 3), np.float32)}
+    plain = webspec.pack({"view": "x"}, arrays, deflate=False)
+    (length,) = struct.unpack("<I", plain[:4])
+    header = json.loads(plain[4:4 + length])
+    raw = np.frombuffer(plain[4 + length:], np.uint8)
+    values = (raw[:13].astype(np.uint16) | (raw[13:].astype(np.uint16) << 8)).view("<f2")
+    assert header["deflate"] is False and len(raw) == 26
+    np.testing.assert_array_equal(values[:7], arrays["a"].astype("<f2"))
+    _, back = read(webspec.pack({"view": "x"}, arrays))
+    np.testing.assert_array_equal(back["b"], values[7:])

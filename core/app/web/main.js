@@ -2,11 +2,15 @@
 // the server for the ones this browser lacks), then run the lesson's view.
 
 const VIEWS = { sliders: slidersView, manifold: manifoldView, sweep: sweepView, walk: walkView,
-                embedding: embeddingView, draw: drawView };
+                embedding: embeddingView, draw: drawView, arith: arithView };
 
 async function render(component, token) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
   const { header, arrays } = await readPacket(data);
+  if (!arrays) {  // an older browser without DecompressionStream: the server sends them plain
+    setTriggerValue("plain", true);
+    return;
+  }
   for (const meta of header.parts) {
     const own = Object.fromEntries(Object.entries(arrays).filter(([n]) => n.startsWith(meta.name + ":")));
     await keep(meta.name, meta, own);

@@ -13,9 +13,12 @@ for (let h = 0; h < 65536; h++) {
 }
 
 /** The blob's arrays as Float32Arrays, by name: `arrays` lists {name, size} in blob order. */
-export async function unpackArrays(compressed, arrays) {
-  const stream = new Blob([compressed]).stream().pipeThrough(new DecompressionStream("deflate"));
-  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+export async function unpackArrays(blob, arrays, deflate = true) {
+  let bytes = blob;
+  if (deflate) {
+    const stream = new Blob([blob]).stream().pipeThrough(new DecompressionStream("deflate"));
+    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  }
   const n = bytes.length / 2, out = {};
   let at = 0;
   for (const { name, size } of arrays) {
@@ -32,8 +35,11 @@ export async function readPacket(buffer) {
   const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length)));
+  if (header.arrays.length && header.deflate && typeof DecompressionStream === "undefined") {
+    return { header, arrays: null };  // this browser cannot inflate: ask for a plain packet
+  }
   const arrays = header.arrays.length
-    ? await unpackArrays(bytes.subarray(4 + length), header.arrays) : {};
+    ? await unpackArrays(bytes.subarray(4 + length), header.arrays, header.deflate) : {};
   return { header, arrays };
 }
 

@@ -61,3 +61,64 @@ function walkView(root, header, arrays, { decoder }) {
   }
   input.oninput = draw;
 }
+
+// Latent arithmetic: pick A, B and C from a grid of test digits; A + B - C is decoded here at
+// each pick. The picks go to the server, whose classifier then reads the result.
+function arithView(root, header, arrays, { decoder, setStateValue }) {
+  const { d, lut, indices } = header, n = indices.length, slots = ["A", "B", "C"];
+  if (!root.querySelector(".ll-arith")) {
+    root.insertAdjacentHTML("beforeend", `<div class="ll-arith">
+      <div class="ll-slots" role="radiogroup" aria-label="Which digit a click picks">${slots.map((s, i) =>
+        `<label><input type="radio" name="ll-slot" value="${i}"${i === 0 ? " checked" : ""}> pick ${s}</label>`).join("")}</div>
+      <div class="ll-pickgrid">${indices.map((index, i) =>
+        `<button type="button" class="ll-pick" data-i="${i}" aria-label="test digit #${index}"><canvas width="28" height="28"></canvas></button>`).join("")}</div>
+      <div class="ll-frames ll-sum">${[...slots, "A + B − C"].map((name) =>
+        `<figure><canvas width="28" height="28"></canvas><figcaption>${name}</figcaption><figcaption class="ll-norm"></figcaption></figure>`).join("")}</div>
+      <p class="ll-said" aria-live="polite"></p></div>`);
+    root.querySelectorAll(".ll-pick canvas").forEach((canvas, i) => {
+      const context = canvas.getContext("2d"), image = context.createImageData(28, 28);
+      paint(image, arrays.x.subarray(i * 784, (i + 1) * 784), lut);
+      context.putImageData(image, 0, 0);
+    });
+  }
+  const $ = (s) => root.querySelector(s), frames = [...root.querySelectorAll(".ll-sum canvas")];
+  const norms = [...root.querySelectorAll(".ll-sum .ll-norm")];
+  if (root.dataset.version !== String(header.version)) {
+    root.dataset.version = String(header.version);
+    root.picks = header.picks.map((index) => indices.indexOf(index));
+  }
+  const code = (i) => header.codes.slice(i * d, (i + 1) * d);
+  const draw = () => {
+    const [a, b, c] = root.picks, z = code(a).map((v, j) => v + code(b)[j] - code(c)[j]);
+    [a, b, c].forEach((i, k) => {
+      const context = frames[k].getContext("2d"), image = context.createImageData(28, 28);
+      paint(image, i >= 0 ? arrays.x.subarray(i * 784, (i + 1) * 784) : new Float32Array(784), lut);
+      context.putImageData(image, 0, 0);
+      norms[k].textContent = i >= 0 ? `#${indices[i]}, ‖z‖ = ${Math.hypot(...code(i)).toFixed(2)}` : "";
+    });
+    const context = frames[3].getContext("2d"), image = context.createImageData(28, 28);
+    paint(image, decode(decoder, z), lut);
+    context.putImageData(image, 0, 0);
+    frames[3].dataset.draws = String(Number(frames[3].dataset.draws || 0) + 1);
+    frames[3].dataset.code = z.join(",");
+    norms[3].textContent = `‖z‖ = ${Math.hypot(...z).toFixed(2)}`;
+    root.querySelectorAll(".ll-pick").forEach((button, i) => {
+      const slot = root.picks.indexOf(i);
+      button.dataset.slot = slot >= 0 ? slots[slot] : "";
+      button.setAttribute("aria-pressed", String(slot >= 0));
+    });
+    $(".ll-said").textContent = `A + B − C = #${indices[a]} + #${indices[b]} − #${indices[c]}, decoded.`;
+  };
+  root.querySelectorAll(".ll-pick").forEach((button) => {
+    button.onclick = () => {
+      const slot = Number(root.querySelector("input[name=ll-slot]:checked").value);
+      root.picks[slot] = Number(button.dataset.i);
+      draw();
+      const next = root.querySelectorAll("input[name=ll-slot]")[(slot + 1) % 3];
+      next.checked = true;  // A, then B, then C
+      setStateValue("picks", root.picks.map((i) => indices[i]));
+    };
+  });
+  const key = [decoder.name, header.cmap, ...root.picks].join(",");
+  if (root.dataset.drawn !== key) { draw(); root.dataset.drawn = key; }
+}
