@@ -17,13 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import time
-
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import browser, cpu_seconds, percentile, server, wait_idle  # noqa: E402
+from bench.common import browser, cpu_seconds, percentile, server, wait_idle
 
 # (name, page, control to focus or None for the pointer, canvas that is redrawn)
 INTERACTIONS = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
+
 from core.app import live, selection
 from core.data import have_locally
 from core.digitize import MAX_UPLOAD_BYTES, DigitError, read_image

@@ -4,8 +4,8 @@ A Streamlit widget reruns the script on every move: the server decodes, encodes 
 it, and the browser re-renders the page. Here the model's layers go to the browser once
 (`core.webspec`), and `web/nn.js` runs them in plain JavaScript, so a digit is redrawn on every
 step of a drag, a hover or a stroke, for any number of students, at no cost to the server. Each
-lesson's view (`web/sliders.js`, `web/maps.js`, `web/walk.js`) sends its state back only when a
-move ends, so notices, links and other lessons follow it.
+lesson's view (`web/sliders.js`, `maps.js`, `sweep.js`, `walk.js`, `draw.js`) sends its state
+back only when a move ends, so notices, links and other lessons follow it.
 
 The browser keeps each part under the sha256 of its weights (in IndexedDB): the server sends a
 part only when the browser asks for it.
@@ -27,7 +27,8 @@ from core.webspec import Arrays, pack, part_packet
 
 WEB = Path(__file__).parent / "web"
 NAME = "latent_lab.live"
-SCRIPTS = ("nn.js", "sliders.js", "maps.js", "walk.js", "draw.js", "main.js")
+SCRIPTS = ("nn.js", "grid.js", "sliders.js", "maps.js", "sweep.js", "walk.js", "draw.js",
+           "main.js")
 REQUESTED = "live_requested"  # the parts this session's browser asked for and has not been sent
 PLAIN = "live_plain"  # this session's browser cannot inflate: its packets go uncompressed
 

@@ -15,21 +15,25 @@ FADE = "Pixels: cross-fade"
 
 
 @torch.no_grad()
-def nearest_distance(images: Tensor, x: Tensor, exclude: list[int], batch: int = 2000) -> np.ndarray:
+def nearest_distance(images: Tensor, x: Tensor, exclude: list[int], batch: int = 2000, *,
+                     own: np.ndarray | None = None) -> np.ndarray:
     """Euclidean pixel distance from each image (N, 1, 28, 28) to its nearest image in x
-    (M, 1, 28, 28), leaving out the rows `exclude` (the walk's own ends): (N,).
+    (M, 1, 28, 28), leaving out the rows `exclude` (the walk's own ends) and, where `own` (N,)
+    is given, each image's own row of x: (N,).
 
     Two digits stacked on top of each other are far from every single real digit, where a
     classifier would simply read the stronger of the two.
     """
     flat = images.reshape(len(images), -1).double()
-    keep = torch.ones(len(x), dtype=torch.bool)
-    keep[exclude] = False
     best = torch.full((len(images),), float("inf"), dtype=torch.float64)
-    pool = x[keep].reshape(int(keep.sum()), -1)
+    pool = x.reshape(len(x), -1)
     for start in range(0, len(pool), batch):
         ref = pool[start:start + batch].double()
         d2 = (flat ** 2).sum(1)[:, None] + (ref ** 2).sum(1)[None] - 2 * flat @ ref.T
+        d2[:, [i - start for i in exclude if start <= i < start + len(ref)]] = float("inf")
+        if own is not None:
+            rows = np.flatnonzero((own >= start) & (own < start + len(ref)))
+            d2[rows, own[rows] - start] = float("inf")
         best = torch.minimum(best, d2.min(1).values)
     return best.clamp_min(0).sqrt().numpy()
 
@@ -88,4 +92,4 @@ def halfway_norms(vae: Autoencoder, x_ab: Tensor) -> dict[str, float]:
 def typical_distance(x_test: Tensor, n: int = 200, seed: int = 0) -> float:
     """The median distance from a test digit to its nearest other test digit (n seeded ones)."""
     index = np.random.default_rng(seed).choice(len(x_test), n, replace=False)
-    return float(np.median([nearest_distance(x_test[[i]], x_test, [int(i)])[0] for i in index]))
+    return float(np.median(nearest_distance(x_test[index], x_test, [], own=index)))

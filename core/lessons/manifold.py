@@ -10,8 +10,8 @@ import numpy as np
 import torch
 
 from core import zoo
-from core.classifier import predict_proba
 from core.claims import Claim
+from core.classifier import predict_proba
 from core.latent import decode, dim_name, interpolate, prototypes
 from core.lessons.views import MapView
 from core.models import Autoencoder

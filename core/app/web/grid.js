@@ -1,0 +1,127 @@
+// What the map views share: the digits' colours, form controls, the base codes a view offers,
+// the nearest points to the pointer, and grids decoded in Web Workers.
+
+// Tableau 10, as the lessons' Altair charts colour digits
+const DIGIT_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                       "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+
+function html(root, text) { root.insertAdjacentHTML("beforeend", text); }
+
+/** Send a view's settings once the student pauses (0.4 s): a run of key presses on a slider is
+ * one change to the server, whose rerun then does not compete with the grid being drawn. */
+function sendLater(root, setStateValue, settings) {
+  clearTimeout(root.sendTimer);
+  root.sendTimer = setTimeout(() => setStateValue("view", settings()), 400);
+}
+
+function select(label, options, value, cls) {
+  const items = options.map(([v, text]) =>
+    `<option value="${v}"${String(v) === String(value) ? " selected" : ""}>${text}</option>`);
+  return `<label class="ll-field ${cls}"><span>${label}</span><select>${items.join("")}</select></label>`;
+}
+
+function number(label, value, min, max, step, cls) {
+  return `<label class="ll-field ${cls}"><span>${label}</span><input type="number" value="${value}"
+    min="${min}" max="${max}" step="${step}" inputmode="decimal"></label>`;
+}
+
+/** The base-code choices a view offers: zeros, a random draw, each digit's prototype, extras. */
+function baseOptions(header) {
+  const options = [["zeros", "zeros"], ["random", "a random draw"]];
+  if (header.prototypes) for (let k = 0; k < 10; k++) options.push([`p${k}`, `the prototype of ${k}`]);
+  if (header.sliders) options.push(["sliders", "the sliders' current code"]);
+  return options;
+}
+
+/** The base code for a choice: (d,) numbers. A random draw is a fresh N(0, I) each pick. */
+function baseCode(choice, header, arrays) {
+  const d = header.d;
+  if (choice === "random") {
+    return Array.from({ length: d }, () =>  // Box-Muller
+      Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random()));
+  }
+  if (choice.startsWith("p")) return Array.from(arrays.prototypes.subarray(+choice.slice(1) * d, (+choice.slice(1) + 1) * d));
+  if (choice === "sliders") return header.sliders;
+  return new Array(d).fill(0);
+}
+
+// Grids decode in Web Workers, so the page stays responsive while a grid of a hundred or more
+// digits is drawn: each worker runs the same layer functions as `nn.js` (their source, sent
+// once), gets a model's layers once, and decodes a share of the rows.
+const WORKER_SOURCE = [linear, conv, convTranspose, run, decode].map(String).join("\n") + `
+  const models = new Map();
+  onmessage = ({ data }) => {
+    if (data.model) { models.set(data.name, data.model); return; }
+    const decoder = models.get(data.name), out = new Float32Array(data.codes.length * 784);
+    data.codes.forEach((z, i) => out.set(decode(decoder, z), i * 784));
+    postMessage({ job: data.job, first: data.first, pixels: out }, [out.buffer]);
+  };`;
+const pool = (globalThis.latentLabWorkers ??= { workers: [], sent: new Set(), job: 0 });
+
+function workers(decoder) {
+  if (!pool.workers.length) {
+    const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
+    const n = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2)));
+    for (let i = 0; i < n; i++) pool.workers.push(new Worker(url));
+  }
+  if (!pool.sent.has(decoder.name)) {
+    pool.workers.forEach((w) => w.postMessage({ name: decoder.name, model: decoder }));
+    pool.sent.add(decoder.name);
+  }
+  return pool.workers;
+}
+
+/** Decode `codes` (a list of (d,) codes) into a canvas grid, `columns` digits a row: painted
+ * as each worker's rows arrive; a newer grid on the same canvas drops an older one's rows.
+ * Resolves with the milliseconds the whole grid took. */
+function drawGrid(canvas, decoder, codes, columns, lut) {
+  const rows = Math.ceil(codes.length / columns), started = performance.now();
+  canvas.width = columns * 28;
+  canvas.height = rows * 28;
+  const context = canvas.getContext("2d"), job = ++pool.job;
+  canvas.dataset.job = String(job);
+  let crew;
+  try { crew = workers(decoder); } catch { crew = null; }
+  if (!crew) {  // no workers (a strict page policy): decode here
+    const image = context.createImageData(canvas.width, canvas.height);
+    codes.forEach((z, i) => paint(image, decode(decoder, z), lut, (i % columns) * 28, Math.floor(i / columns) * 28));
+    context.putImageData(image, 0, 0);
+    canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
+    return Promise.resolve(performance.now() - started);
+  }
+  const share = Math.ceil(rows / crew.length) * columns;
+  let left = Math.ceil(codes.length / share);
+  return new Promise((resolve) => {
+    crew.forEach((worker, w) => {
+      const first = w * share, part = codes.slice(first, first + share);
+      if (!part.length) return;
+      const listener = ({ data }) => {
+        if (data.job !== job || data.first !== first) return;
+        worker.removeEventListener("message", listener);
+        if (canvas.dataset.job !== String(job)) return;  // a newer grid replaced this one
+        const n = data.pixels.length / 784, top = Math.floor(first / columns) * 28;
+        const image = context.createImageData(canvas.width, Math.ceil(n / columns) * 28);
+        for (let i = 0; i < n; i++) {
+          paint(image, data.pixels.subarray(i * 784, (i + 1) * 784), lut, (i % columns) * 28, Math.floor(i / columns) * 28);
+        }
+        context.putImageData(image, 0, top);
+        if (--left === 0) {
+          canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
+          canvas.dataset.ms = (performance.now() - started).toFixed(1);
+          resolve(performance.now() - started);
+        }
+      };
+      worker.addEventListener("message", listener);
+      worker.postMessage({ name: decoder.name, job, first, codes: part });
+    });
+  });
+}
+
+/** Where the five points of xy (n x 2, flat) nearest (u, v) are, nearest first. */
+function nearest(xy, u, v, count = 5) {
+  const order = [];
+  for (let i = 0; i < xy.length / 2; i++) order.push([(xy[2 * i] - u) ** 2 + (xy[2 * i + 1] - v) ** 2, i]);
+  order.sort((p, q) => p[0] - q[0]);
+  return order.slice(0, count).map(([, i]) => i);
+}
+
