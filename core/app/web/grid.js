@@ -47,22 +47,28 @@ function baseCode(choice, header, arrays) {
 
 // Grids decode in Web Workers, so the page stays responsive while a grid of a hundred or more
 // digits is drawn: each worker runs the same layer functions as `nn.js` (their source, sent
-// once), gets a model's layers once, and decodes a share of the rows.
+// once) and gets a model's layers once. Rows go out one at a time to whichever worker is free,
+// so a grid shows row by row, and a grid replaced by a newer one (a slider dragged on) stops
+// after the rows already out.
 const WORKER_SOURCE = [linear, conv, convTranspose, run, decode].map(String).join("\n") + `
   const models = new Map();
   onmessage = ({ data }) => {
     if (data.model) { models.set(data.name, data.model); return; }
     const decoder = models.get(data.name), out = new Float32Array(data.codes.length * 784);
     data.codes.forEach((z, i) => out.set(decode(decoder, z), i * 784));
-    postMessage({ job: data.job, first: data.first, pixels: out }, [out.buffer]);
+    postMessage({ job: data.job, row: data.row, pixels: out }, [out.buffer]);
   };`;
-const pool = (globalThis.latentLabWorkers ??= { workers: [], sent: new Set(), job: 0 });
+const pool = (globalThis.latentLabWorkers ??= { workers: [], sent: new Set(), job: 0, current: null });
 
 function workers(decoder) {
   if (!pool.workers.length) {
     const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
     const n = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2)));
-    for (let i = 0; i < n; i++) pool.workers.push(new Worker(url));
+    for (let i = 0; i < n; i++) {
+      const worker = new Worker(url);
+      worker.onmessage = ({ data }) => pool.current?.(worker, data);  // the latest grid feeds it
+      pool.workers.push(worker);
+    }
   }
   if (!pool.sent.has(decoder.name)) {
     pool.workers.forEach((w) => w.postMessage({ name: decoder.name, model: decoder }));
@@ -71,49 +77,45 @@ function workers(decoder) {
   return pool.workers;
 }
 
-/** Decode `codes` (a list of (d,) codes) into a canvas grid, `columns` digits a row: painted
- * as each worker's rows arrive; a newer grid on the same canvas drops an older one's rows.
- * Resolves with the milliseconds the whole grid took. */
+/** Decode `codes` (a list of (d,) codes) into a canvas grid, `columns` digits a row, painted
+ * row by row as the workers return them. Resolves with the milliseconds the grid took. */
 function drawGrid(canvas, decoder, codes, columns, lut) {
   const rows = Math.ceil(codes.length / columns), started = performance.now();
   canvas.width = columns * 28;
   canvas.height = rows * 28;
   const context = canvas.getContext("2d"), job = ++pool.job;
-  canvas.dataset.job = String(job);
+  const finish = () => {
+    canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
+    canvas.dataset.ms = (performance.now() - started).toFixed(1);
+    return performance.now() - started;
+  };
   let crew;
   try { crew = workers(decoder); } catch { crew = null; }
   if (!crew) {  // no workers (a strict page policy): decode here
     const image = context.createImageData(canvas.width, canvas.height);
     codes.forEach((z, i) => paint(image, decode(decoder, z), lut, (i % columns) * 28, Math.floor(i / columns) * 28));
     context.putImageData(image, 0, 0);
-    canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
-    return Promise.resolve(performance.now() - started);
+    return Promise.resolve(finish());
   }
-  const share = Math.ceil(rows / crew.length) * columns;
-  let left = Math.ceil(codes.length / share);
+  let next = 0, done = 0;
+  const feed = (worker) => {
+    if (next >= rows) return;
+    const row = next++;
+    worker.postMessage({ name: decoder.name, job, row, codes: codes.slice(row * columns, (row + 1) * columns) });
+  };
   return new Promise((resolve) => {
-    crew.forEach((worker, w) => {
-      const first = w * share, part = codes.slice(first, first + share);
-      if (!part.length) return;
-      const listener = ({ data }) => {
-        if (data.job !== job || data.first !== first) return;
-        worker.removeEventListener("message", listener);
-        if (canvas.dataset.job !== String(job)) return;  // a newer grid replaced this one
-        const n = data.pixels.length / 784, top = Math.floor(first / columns) * 28;
-        const image = context.createImageData(canvas.width, Math.ceil(n / columns) * 28);
-        for (let i = 0; i < n; i++) {
-          paint(image, data.pixels.subarray(i * 784, (i + 1) * 784), lut, (i % columns) * 28, Math.floor(i / columns) * 28);
+    pool.current = (worker, data) => {
+      if (data.job === job) {
+        const image = context.createImageData(canvas.width, 28);
+        for (let i = 0; i < data.pixels.length / 784; i++) {
+          paint(image, data.pixels.subarray(i * 784, (i + 1) * 784), lut, i * 28, 0);
         }
-        context.putImageData(image, 0, top);
-        if (--left === 0) {
-          canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
-          canvas.dataset.ms = (performance.now() - started).toFixed(1);
-          resolve(performance.now() - started);
-        }
-      };
-      worker.addEventListener("message", listener);
-      worker.postMessage({ name: decoder.name, job, first, codes: part });
-    });
+        context.putImageData(image, 0, data.row * 28);
+        if (++done === rows) resolve(finish());
+      }
+      feed(worker);  // a finished row, of this grid or an older one: the worker takes the next
+    };
+    crew.forEach(feed);
   });
 }
 

@@ -68,7 +68,10 @@ function manifoldView(root, header, arrays, { decoder, setStateValue }) {
     const values = Array.from({ length: s.steps }, (_, i) => s.low + (i * (s.high - s.low)) / (s.steps - 1));
     const codes = [];
     for (const v of [...values].reverse()) for (const u of values) codes.push(codeAt(u, v, s));
-    drawGrid(map, decoder, codes, s.steps, lut);
+    // a key press fires "input" and "change": one grid for both
+    const gridKey = JSON.stringify([decoder.name, header.cmap, s.dx, s.dy, s.low, s.high, s.steps, s.standard, s.base]);
+    if (root.gridKey !== gridKey) drawGrid(map, decoder, codes, s.steps, lut);
+    root.gridKey = gridKey;
     const unit = s.standard ? "z-score" : "z", [a, b] = extent(s);
     $(".ll-map-title").textContent = header.title;
     $(".ll-axes").textContent = `Across: z${s.dx} (${unit}), up: z${s.dy} (${unit}), each from ${a.toFixed(1)} to ${b.toFixed(1)}.`;

@@ -41,7 +41,9 @@ function sweepView(root, header, arrays, { decoder, setStateValue }) {
       const value = s.low + (i * (s.high - s.low)) / (s.steps - 1);
       for (const j of s.dims) { const z = [...s.base]; z[j] = value; codes.push(z); }
     }
-    drawGrid(canvas, decoder, codes, s.dims.length, lut);
+    const gridKey = JSON.stringify([decoder.name, header.cmap, s.dims, s.low, s.high, s.steps, s.base]);
+    if (root.gridKey !== gridKey) drawGrid(canvas, decoder, codes, s.dims.length, lut);  // once for "input" and "change"
+    root.gridKey = gridKey;
     $(".ll-columns").innerHTML = s.dims.map((j) => `<span>z${j}</span>`).join("");
     $(".ll-rows").innerHTML = Array.from({ length: s.steps }, (_, i) =>
       `<span>${(s.low + (i * (s.high - s.low)) / (s.steps - 1)).toFixed(1)}</span>`).join("");
