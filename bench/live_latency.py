@@ -24,20 +24,27 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import browser, cpu_seconds, percentile, server, wait_idle
 
-# (name, page, control to focus or None for the pointer, canvas that is redrawn)
+# (name, page, what is moved, canvas that is redrawn). What is moved: a control to focus and
+# press arrow keys on, or "pointer:<surface>" to move the pointer over, or "pen:<surface>" to
+# draw on with the button held.
 INTERACTIONS = [
     ("sliders: a slider step", "Latent_sliders?family=vae&latent=10", ".ll-slider input",
      "[data-testid=ll-digit]"),
-    ("manifold: the pointer over the map", "Latent_manifold?family=vae&latent=10", None,
-     "[data-testid=ll-probe]"),
+    ("manifold: the pointer over the map", "Latent_manifold?family=vae&latent=10",
+     "pointer:[data-testid=ll-map]", "[data-testid=ll-probe]"),
     ("manifold: steps a side 12 <-> 13, whole grid (VAE z10)",
      "Latent_manifold?family=vae&latent=10", ".ll-steps input", "[data-testid=ll-map]"),
     ("manifold: steps a side 12 <-> 13, whole grid (VAE z20)",
      "Latent_manifold?family=vae&latent=20", ".ll-steps input", "[data-testid=ll-map]"),
     ("progression: steps 10 <-> 11, 10 dimensions", "Neuron_progression?family=vae&latent=10",
      ".ll-steps input", "[data-testid=ll-sweep]"),
+    ("embeddings: the pointer over the PCA map", "Embeddings?family=vae&latent=10",
+     "pointer:[data-testid=ll-embedding]", "[data-testid=ll-probe]"),
     ("interpolation: the scrubber", "Interpolation_and_arithmetic?family=vae&latent=10",
      ".ll-scrub input", ".ll-scrub input"),
+    ("draw: the pen moving (digitize, encode, decode; the 8 samples follow in a worker)",
+     "Draw_your_digit?family=vae&latent=10", "pen:[data-testid=ll-canvas]",
+     "[data-testid=ll-x]"),
 ]
 MARK = """(s) => { window.__before = document.querySelector(s).dataset.draws;
                    window.__t0 = performance.now(); }"""
@@ -56,26 +63,33 @@ def open_page(context, url: str, throttle: float):
     return page
 
 
-def time_moves(page, control: str | None, canvas: str, moves: int) -> list[float]:
+def time_moves(page, control: str, canvas: str, moves: int) -> list[float]:
     times, rng = [], random.Random(0)
-    if control:
-        page.locator(control).first.focus()
+    kind, _, surface = control.partition(":")
+    if surface:
+        page.locator(surface).scroll_into_view_if_needed()
+        box = page.locator(surface).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 4)
+        if kind == "pen":
+            page.mouse.down()
     else:
-        page.locator(canvas.replace("probe", "map")).scroll_into_view_if_needed()
-        box = page.locator(canvas.replace("probe", "map")).bounding_box()
+        page.locator(control).first.focus()
     for i in range(moves + 3):
         page.evaluate(MARK, canvas)
-        if control:
-            page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        if surface:  # a pen stays in the middle of the pad, as a digit's strokes do
+            spread = 0.6 if kind == "pen" else 1.0
+            page.mouse.move(box["x"] + box["width"] * (0.5 + spread * (rng.random() - 0.5)),
+                            box["y"] + box["height"] * (0.5 + spread * (rng.random() - 0.5)))
         else:
-            page.mouse.move(box["x"] + box["width"] * rng.random(),
-                            box["y"] + box["height"] * rng.random())
+            page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
         page.wait_for_function(DONE, arg=canvas, polling="raf", timeout=60_000)
         if i >= 3:  # the first moves warm up the JIT and the workers
             times.append(page.evaluate("window.__dt"))
         time.sleep(0.15)  # a student's hand, not a stress test
-        if control:
+        if not surface:
             wait_idle(page)  # a key press is also a release: let its rerun finish
+    if kind == "pen":
+        page.mouse.up()
     return times
 
 
@@ -100,6 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=40)
     parser.add_argument("--phone", action="store_true")
+    parser.add_argument("--only", default="", help="run the interactions whose name has this")
     args = parser.parse_args()
     viewport = {"width": 390, "height": 844} if args.phone else {"width": 1400, "height": 1000}
     extra = {"has_touch": True, "is_mobile": True} if args.phone else {}
@@ -119,6 +134,8 @@ def main() -> None:
             results[name + " (s)"] = round(time.perf_counter() - started, 2)
             page.close()
         for name, path, control, canvas in INTERACTIONS:
+            if args.only not in name:
+                continue
             page = open_page(context, f"{base}/{path}", throttle)
             cpu = cpu_seconds(pid)
             times = time_moves(page, control, canvas, args.moves)

@@ -5,7 +5,7 @@ import streamlit as st
 import torch
 
 from core import zoo
-from core.app import charts, layout, live, selection
+from core.app import charts, layout, selection, walks
 from core.claims import a_digit
 from core.images import labelled_grid, seeded_indices
 from core.latent import decode, encode_mu, interpolate
@@ -56,11 +56,7 @@ with layout.part("the walks"):
                 "drag, along the chord (linear), along the arc (slerp), beside the pixels' "
                 "cross-fade.")
     x_ab = x_test[[first, second]]
-    z_ab = encode_mu(selection.model(ref), x_ab).numpy()
-    live.show("walk", {"d": ref.latent, "lut": live.colours(selection.cmap()),
-                       "cmap": selection.cmap(), "z": live.rounded(z_ab, 6)},
-              {"decoder": selection.browser_parts(ref)["decoder"]}, key="interp_live",
-              arrays={"x": x_ab.numpy().reshape(2, -1)})
+    walks.scrubber(ref, selection.model(ref), x_ab)
     rows = lesson.walks(models, x_ab, steps)
     distance = lesson.middle_distance(rows, x_test, [first, second])
     for title, images in rows.items():
@@ -76,15 +72,6 @@ with layout.part("the walks"):
         "other, and a classifier confidently reads the stronger one: its score cannot tell a "
         "stacked pair from a digit. The distance to the nearest real digit can."])
 
-def lesson_picks() -> None:
-    """The student picked digits in the browser: the boxes below show them."""
-    picks = (st.session_state.get("arith_live") or {}).get("picks")
-    if isinstance(picks, list) and len(picks) == 3 and all(
-            isinstance(i, int) and 0 <= i < len(selection.test_set()[0]) for i in picks):
-        for name, index in zip("abc", picks):
-            st.session_state[f"arith_{name}"] = index
-
-
 st.header("Latent arithmetic: A + B − C")
 st.markdown("Encode three digits and decode $z_A + z_B - z_C$. If B and C differ in one "
             "feature only (say, a thick and a thin 1), the difference $z_B - z_C$ is that "
@@ -93,17 +80,9 @@ with layout.part("the arithmetic"):
     x_test, labels = selection.test_set()
     grid = seeded_indices(len(x_test), 24, 11).tolist()  # its first three are the defaults
     model = selection.model(ref)
-    picked = [int(st.session_state.get(f"arith_{name}", v)) for name, v in zip("abc", grid)]
-    shown = grid + [i for i in dict.fromkeys(picked) if i not in grid]
     st.markdown("Click a digit to pick A, then B, then C (or choose which with the buttons): "
                 "your browser decodes A + B − C at each pick.")
-    live.show("arith", {"d": ref.latent, "lut": live.colours(selection.cmap()),
-                        "cmap": selection.cmap(), "version": f"{ref.label}|{picked}",
-                        "indices": shown, "picks": picked,
-                        "codes": live.rounded(encode_mu(model, x_test[shown]).numpy(), 6)},
-              {"decoder": selection.browser_parts(ref)["decoder"]}, key="arith_live",
-              arrays={"x": x_test[shown].numpy().reshape(len(shown), -1)},
-              default={"picks": None}, on_picks_change=lesson_picks)
+    walks.arithmetic_picker(ref, model, x_test, grid)
     c1, c2, c3 = st.columns(3)
     default = grid[:3]
     ia, ib, ic = (int(c.number_input(f"{name} (test index)", 0, len(x_test) - 1, int(v),

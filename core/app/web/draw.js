@@ -128,7 +128,7 @@ function drawView(root, header, arrays, { decoder, encoder, mapEncoder, setState
   }
   function repaint() {
     pen.fillStyle = "#000"; pen.fillRect(0, 0, W, W);
-    pen.strokeStyle = "#fff"; pen.lineWidth = PEN; pen.lineCap = "round"; pen.lineJoin = "round";
+    pen.strokeStyle = "#fff"; pen.lineWidth = PEN; pen.lineCap = "round"; pen.lineJoin = "round";  // kept for the pieces drawn as the pen moves
     for (const stroke of root.strokes) {
       pen.beginPath();
       pen.moveTo(stroke[0], stroke[1]);
@@ -144,7 +144,7 @@ function drawView(root, header, arrays, { decoder, encoder, mapEncoder, setState
   };
   const bars = (mu, sigma) => {
     const canvas = $(".ll-bars-canvas"), context = canvas.getContext("2d");
-    canvas.width = Math.max(240, d * 24);
+    if (canvas.width !== Math.max(240, d * 24)) canvas.width = Math.max(240, d * 24);
     const H = canvas.height, y = (v) => H / 2 - (v / 4) * (H / 2), cw = canvas.width / d;
     context.clearRect(0, 0, canvas.width, H);
     context.fillStyle = "#e6e6e6"; context.fillRect(0, y(1), canvas.width, y(-1) - y(1));
@@ -161,14 +161,20 @@ function drawView(root, header, arrays, { decoder, encoder, mapEncoder, setState
     if (!arrays.map_codes || !mu) return;
     const canvas = $(".ll-post"), context = canvas.getContext("2d"), S = canvas.width, R = 4;
     const px = (v) => ((v + R) / (2 * R)) * S, py = (v) => S - ((v + R) / (2 * R)) * S;
-    context.clearRect(0, 0, S, S);
-    context.strokeStyle = "#999"; context.strokeRect(0.5, 0.5, S - 1, S - 1);
-    const codes = arrays.map_codes, labels = arrays.map_labels;
-    for (let i = 0; i < labels.length; i++) {
-      context.fillStyle = DIGIT_COLOURS[labels[i]]; context.globalAlpha = 0.5;
-      context.fillRect(px(codes[2 * i]) - 1, py(codes[2 * i + 1]) - 1, 2, 2);
+    if (!root.plane || root.plane.for !== header.version) {  // the test codes drawn once, then copied under each new posterior
+      root.plane = new OffscreenCanvas(S, S);
+      root.plane.for = header.version;
+      const plane = root.plane.getContext("2d"), codes = arrays.map_codes, labels = arrays.map_labels;
+      plane.strokeStyle = "#999"; plane.strokeRect(0.5, 0.5, S - 1, S - 1);
+      plane.globalAlpha = 0.5;
+      for (let i = 0; i < labels.length; i++) {
+        plane.fillStyle = DIGIT_COLOURS[labels[i]];
+        plane.fillRect(px(codes[2 * i]) - 1, py(codes[2 * i + 1]) - 1, 2, 2);
+      }
     }
-    context.globalAlpha = 1; context.strokeStyle = "#000"; context.lineWidth = 1.5;
+    context.clearRect(0, 0, S, S);
+    context.drawImage(root.plane, 0, 0);
+    context.strokeStyle = "#000"; context.lineWidth = 1.5;
     for (const k of [1, 2]) {
       context.beginPath();
       context.ellipse(px(mu[0]), py(mu[1]), Math.max(1, (k * sigma[0] * S) / (2 * R)),
@@ -186,10 +192,11 @@ function drawView(root, header, arrays, { decoder, encoder, mapEncoder, setState
     const { mu, logvar } = encode(encoder, made.x), sigma = Array.from(logvar, (v) => Math.exp(0.5 * v));
     show($(".ll-x"), [made.x]);
     show($(".ll-xhat"), [decode(decoder, mu)]);
-    const eps = header.eps;
-    show($(".ll-samples"), Array.from({ length: 8 }, (_, i) =>
-      decode(decoder, Array.from(mu, (m, j) => m + sigma[j] * eps[i * d + j]))));
     bars(mu, sigma);
+    // the eight samples in a worker (`grid.js`): they follow a moment later without holding
+    // up the frame that shows the digit
+    drawGrid($(".ll-samples"), decoder, Array.from({ length: 8 }, (_, i) =>
+      Array.from(mu, (m, j) => m + sigma[j] * header.eps[i * d + j])), 8, lut);
     const mapped = mapEncoder ? encode(mapEncoder, made.x) : d === 2 ? { mu, logvar } : null;
     if (mapped) posteriorMap(mapped.mu, Array.from(mapped.logvar, (v) => Math.exp(0.5 * v)));
     const narrow = sigma.filter((s) => s < 0.5).length;
@@ -201,12 +208,8 @@ function drawView(root, header, arrays, { decoder, encoder, mapEncoder, setState
     x.dataset.mu = Array.from(mu).join(",");
     x.dataset.ms = (performance.now() - started).toFixed(1);
   };
-  let pending = false;
-  const readSoon = () => {  // at most once a frame, however fast the pointer reports
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; read(); });
-  };
+  // Browsers deliver pointer moves once a frame (coalesced), so each move is read at once.
+  const readSoon = read;
   const send = () => setStateValue("drawing", root.strokes.length
     ? { png: pad.toDataURL("image/png"), strokes: root.strokes } : { png: null, strokes: [] });
   const point = (event) => {
@@ -223,8 +226,13 @@ function drawView(root, header, arrays, { decoder, encoder, mapEncoder, setState
   };
   pad.onpointermove = (event) => {
     if (!root.drawing) return;
-    for (const e of event.getCoalescedEvents ? event.getCoalescedEvents() : [event]) root.drawing.push(...point(e));
-    repaint();
+    const stroke = root.drawing, from = stroke.length;
+    for (const e of event.getCoalescedEvents ? event.getCoalescedEvents() : [event]) stroke.push(...point(e));
+    // only the new piece of the stroke is drawn: repainting every stroke costs more than the models
+    pen.beginPath();
+    pen.moveTo(stroke[from - 2], stroke[from - 1]);
+    for (let i = from; i < stroke.length; i += 2) pen.lineTo(stroke[i], stroke[i + 1]);
+    pen.stroke();
     readSoon();
   };
   pad.onpointerup = pad.onpointercancel = () => {
