@@ -39,7 +39,7 @@ def trust_of(codes: np.ndarray, xy: np.ndarray) -> float:
 
 @st.cache_data(show_spinner=False)
 def thumbnails(cmap: str) -> list[str]:
-    """A 28 x 28 PNG data URI of each test digit in the subset, for the hover tooltips.
+    """A 28 x 28 PNG data URI of each test digit in the subset, for "Images on the map".
 
     Full size, not upscaled: the browser enlarges them (core.app.layout's CSS). Upscaled twice
     they had four times the pixels, all of it in the chart's data."""

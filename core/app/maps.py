@@ -1,5 +1,6 @@
-"""Maps of the latent space: a decoded grid drawn on axes, the test codes on the same axes (click
-to pick), and every pair of dimensions at once."""
+"""Altair maps of the latent space: every pair of dimensions at once, digits drawn at their
+places on an embedding, and a posterior's ellipses among the test codes. (The maps a student
+moves over are drawn in the browser: `core/app/web/maps.js`.)"""
 
 from __future__ import annotations
 
@@ -11,37 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from core.app.charts import digit_colors
-from core.images import data_uri
 from core.latent import dim_name
-
-
-def _axes(titles: tuple[str, str], extent: tuple[float, float]) -> tuple[alt.X, alt.Y]:
-    scale = alt.Scale(domain=list(extent), nice=False)
-    return alt.X("x:Q", title=titles[0], scale=scale), alt.Y("y:Q", title=titles[1], scale=scale)
-
-
-def decoded_map(rgb: np.ndarray, extent: tuple[float, float], titles: tuple[str, str], *,
-                title: str, size: int = 420) -> alt.Chart:
-    """An RGB picture (H, W, 3) of decoded codes stretched over the square `extent` x `extent`."""
-    x, y = _axes(titles, extent)
-    frame = pd.DataFrame({"x": [extent[0]], "x2": [extent[1]], "y": [extent[0]],
-                          "y2": [extent[1]], "url": [data_uri(rgb)]})
-    return alt.Chart(frame).mark_image(aspect=False, smooth=False).encode(
-        x=x, x2="x2", y=y, y2="y2", url="url").properties(width=size, height=size, title=title)
-
-
-def clickable_codes(points: pd.DataFrame, extent: tuple[float, float], titles: tuple[str, str],
-                    *, title: str, size: int = 420) -> alt.Chart:
-    """Codes (columns x, y, digit, index) as points; a click picks the nearest (selection
-    "pick", its fields x, y and index), a second click drops it."""
-    x, y = _axes(titles, extent)
-    click = alt.selection_point(name="pick", fields=["x", "y", "index"], nearest=True,
-                                on="click", toggle="true")
-    return alt.Chart(points).mark_circle(size=14, clip=True).encode(
-        x=x, y=y, **digit_colors(), opacity=alt.condition(click, alt.value(0.9), alt.value(0.35)),
-        tooltip=["digit:N", "index:Q", alt.Tooltip("x:Q", format=".2f"),
-                 alt.Tooltip("y:Q", format=".2f")],
-    ).add_params(click).properties(width=size, height=size, title=title)
 
 
 def scatter_matrix(table: pd.DataFrame, cell: int = 110) -> alt.VConcatChart:
@@ -85,19 +56,6 @@ def pairs_expander(mu: np.ndarray, labels: np.ndarray, scaled: Callable[[np.ndar
         st.altair_chart(scatter_matrix(table))
         st.caption(f"{n} test codes, on the map's axes; the diagonal shows each dimension's "
                    "density. Round, overlapping blobs centred on 0 are what a VAE's prior asks for.")
-
-
-def hover_digits(points: pd.DataFrame, method: str, *, title: str, height: int = 520) -> alt.Chart:
-    """A map's points (columns x, y, digit, index, image: a data URI) with the digit's picture
-    in the tooltip; a click picks the nearest point (selection "pick"), a second drops it."""
-    pick = alt.selection_point(name="pick", fields=["x", "y", "index"], nearest=True,
-                               on="click", toggle="true")
-    return alt.Chart(points).mark_circle(size=16).encode(
-        x=alt.X("x:Q", title=f"{method} 1", scale=alt.Scale(zero=False)),
-        y=alt.Y("y:Q", title=f"{method} 2", scale=alt.Scale(zero=False)),
-        opacity=alt.condition(pick, alt.value(0.95), alt.value(0.4)),
-        tooltip=["image:N", "digit:N", "index:Q"], **digit_colors(),
-    ).add_params(pick).properties(height=height, title=title)
 
 
 def digit_images(points: pd.DataFrame, method: str, *, n: int, seed: int = 3,
