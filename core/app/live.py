@@ -46,8 +46,11 @@ def _component() -> Callable[..., Any]:
 
 def _asked(key: str) -> None:
     """The browser lacks some parts (a first visit, or its cache was cleared): send them."""
-    names = (st.session_state.get(key) or {}).get("missing") or []
-    st.session_state.setdefault(REQUESTED, set()).update(names)
+    asked = (st.session_state.get(key) or {}).get("missing")
+    names = asked.get("names") if isinstance(asked, dict) else None
+    if isinstance(names, list):
+        st.session_state.setdefault(REQUESTED, set()).update(
+            n for n in names if isinstance(n, str))
 
 
 def packet(view: str, header: dict[str, Any], parts: dict[str, Part],

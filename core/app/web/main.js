@@ -6,14 +6,22 @@ const VIEWS = { sliders: slidersView, manifold: manifoldView, sweep: sweepView, 
 
 async function render(component, token) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
-  const { header, arrays } = await readPacket(data);
-  if (!arrays) {  // an older browser without DecompressionStream: the server sends them plain
-    setTriggerValue("plain", true);
-    return;
-  }
-  for (const meta of header.parts) {
-    const own = Object.fromEntries(Object.entries(arrays).filter(([n]) => n.startsWith(meta.name + ":")));
-    await keep(meta.name, meta, own);
+  // Before anything is awaited: the parts this packet brings, so the page's other views wait
+  // for them instead of asking the server again.
+  const kept = expect(readHeader(data).header.parts.map((meta) => meta.name));
+  let header, arrays;
+  try {
+    ({ header, arrays } = await readPacket(data));
+    if (!arrays) {  // an older browser without DecompressionStream: the server sends them plain
+      setTriggerValue("plain", true);
+      return;
+    }
+    for (const meta of header.parts) {
+      const own = Object.fromEntries(Object.entries(arrays).filter(([n]) => n.startsWith(meta.name + ":")));
+      await keep(meta.name, meta, own);
+    }
+  } finally {
+    kept();
   }
   const found = {}, missing = [];
   for (const [role, name] of Object.entries(header.needs)) {
@@ -36,7 +44,7 @@ async function render(component, token) {
       root.insertAdjacentHTML("afterbegin", `<p class="ll-loading" role="status">Loading the
         model into your browser (about 1.5 MB, once per model)…</p>`);
     }
-    setTriggerValue("missing", missing);
+    setTriggerValue("missing", { names: missing, at: Date.now() });  // a new value each time
     return;
   }
   root.querySelector(".ll-loading")?.remove();

@@ -30,16 +30,21 @@ export async function unpackArrays(blob, arrays, deflate = true) {
   return out;
 }
 
-/** The header and the arrays of a packet: u32 header length, header JSON, compressed blob. */
-export async function readPacket(buffer) {
+/** A packet's header (read at once) and where its blob starts: u32 header length, header JSON. */
+export function readHeader(buffer) {
   const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length)));
+  return { header: JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length))),
+           blob: bytes.subarray(4 + length) };
+}
+
+/** The header and the arrays of a packet (arrays null where this browser cannot inflate). */
+export async function readPacket(buffer) {
+  const { header, blob } = readHeader(buffer);
   if (header.arrays.length && header.deflate && typeof DecompressionStream === "undefined") {
     return { header, arrays: null };  // this browser cannot inflate: ask for a plain packet
   }
-  const arrays = header.arrays.length
-    ? await unpackArrays(bytes.subarray(4 + length), header.arrays, header.deflate) : {};
+  const arrays = header.arrays.length ? await unpackArrays(blob, header.arrays, header.deflate) : {};
   return { header, arrays };
 }
 
@@ -141,8 +146,21 @@ export function partFrom(meta, arrays) {
   return part;
 }
 
-// Parts by name, for every component on the page (one module may be loaded per component).
+// Parts by name, for every component on the page (one module may be loaded per component), and
+// the parts a packet is bringing in: another view on the page waits for those, not asks again.
 const parts = (globalThis.latentLabParts ??= new Map());
+const arriving = (globalThis.latentLabArriving ??= new Map());
+
+/** Say that a packet brings these parts in; returns the function to call once they are kept. */
+export function expect(names) {
+  const done = [];
+  for (const name of names) {
+    let resolve;
+    arriving.set(name, new Promise((r) => { resolve = r; }));
+    done.push(() => { arriving.delete(name); resolve(); });
+  }
+  return () => done.forEach((f) => f());
+}
 
 function store() {  // IndexedDB "latent-lab": one object store of parts' arrays by name
   return new Promise((resolve, reject) => {
@@ -164,6 +182,7 @@ export async function keep(name, meta, arrays) {
 
 /** The part named `name` from memory or IndexedDB, or undefined if this browser lacks it. */
 export async function find(name) {
+  if (arriving.has(name)) await arriving.get(name);
   if (parts.has(name)) return parts.get(name);
   try {
     const db = await store();
