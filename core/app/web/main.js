@@ -45,7 +45,11 @@ async function render(component, token) {
         model into your browser (about 1.5 MB, once per model)…</p>`);
     }
     setTriggerValue("missing", { names: missing, at: Date.now() });  // a new value each time
-    return;
+    // The parts may come in this view's next packet or in another view's (Streamlit does not
+    // render a view again whose packet has not changed): wait for them either way.
+    await Promise.all(missing.map(arrival));
+    if (parentElement.renderToken !== token) return;
+    for (const [role, name] of Object.entries(header.needs)) found[role] = await find(name);
   }
   root.querySelector(".ll-loading")?.remove();
   delete root.dataset.loading;

@@ -150,6 +150,13 @@ export function partFrom(meta, arrays) {
 // the parts a packet is bringing in: another view on the page waits for those, not asks again.
 const parts = (globalThis.latentLabParts ??= new Map());
 const arriving = (globalThis.latentLabArriving ??= new Map());
+const waiting = (globalThis.latentLabWaiting ??= new Map());  // name -> resolvers of views waiting
+
+/** A promise that resolves once the part `name` is kept, by whichever view's packet brings it. */
+export function arrival(name) {
+  if (parts.has(name)) return Promise.resolve();
+  return new Promise((resolve) => waiting.set(name, [...(waiting.get(name) || []), resolve]));
+}
 
 /** Say that a packet brings these parts in; returns the function to call once they are kept. */
 export function expect(names) {
@@ -174,6 +181,8 @@ function store() {  // IndexedDB "latent-lab": one object store of parts' arrays
 /** Keep a part (its meta and arrays) in memory and, when it can, in IndexedDB. */
 export async function keep(name, meta, arrays) {
   parts.set(name, partFrom(meta, arrays));
+  (waiting.get(name) || []).forEach((resolve) => resolve());
+  waiting.delete(name);
   try {
     const db = await store();
     db.transaction("parts", "readwrite").objectStore("parts").put({ meta, arrays }, name);
