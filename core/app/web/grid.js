@@ -49,7 +49,7 @@ function baseCode(choice, header, arrays) {
 // digits is drawn: each worker runs the same layer functions as `nn.js` (their source, sent
 // once) and gets a model's layers once. Rows go out one at a time to whichever worker is free,
 // so a grid shows row by row, and a grid replaced by a newer one (a slider dragged on) stops
-// after the rows already out.
+// after the rows already out. One grid at a time per page: the newest takes the workers.
 const WORKER_SOURCE = [linear, conv, convTranspose, run, decode].map(String).join("\n") + `
   const models = new Map();
   onmessage = ({ data }) => {

@@ -42,7 +42,7 @@ async function render(component, token) {
     root.dataset.loading = "true";
     if (!root.querySelector(".ll-loading")) {
       root.insertAdjacentHTML("afterbegin", `<p class="ll-loading" role="status">Loading the
-        model into your browser (about 1.5 MB, once per model)…</p>`);
+        model into your browser (once per model: it keeps it for your next visit)…</p>`);
     }
     setTriggerValue("missing", { names: missing, at: Date.now() });  // a new value each time
     // The parts may come in this view's next packet or in another view's (Streamlit does not
