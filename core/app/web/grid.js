@@ -50,12 +50,12 @@ function baseCode(choice, header, arrays) {
 // once) and gets a model's layers once. Rows go out one at a time to whichever worker is free,
 // so a grid shows row by row, and a grid replaced by a newer one (a slider dragged on) stops
 // after the rows already out. One grid at a time per page: the newest takes the workers.
-const WORKER_SOURCE = [linear, conv, convTranspose, run, decode].map(String).join("\n") + `
+const WORKER_SOURCE = [gemm, addBias, linear, conv, convTranspose, regroup, run, decodeMany]
+  .map(String).join("\n") + `
   const models = new Map();
   onmessage = ({ data }) => {
     if (data.model) { models.set(data.name, data.model); return; }
-    const decoder = models.get(data.name), out = new Float32Array(data.codes.length * 784);
-    data.codes.forEach((z, i) => out.set(decode(decoder, z), i * 784));
+    const out = decodeMany(models.get(data.name), data.codes);  // the row as one batch
     postMessage({ job: data.job, row: data.row, pixels: out }, [out.buffer]);
   };`;
 const pool = (globalThis.latentLabWorkers ??= { workers: [], sent: new Set(), job: 0, current: null });
@@ -93,7 +93,8 @@ function drawGrid(canvas, decoder, codes, columns, lut) {
   try { crew = workers(decoder); } catch { crew = null; }
   if (!crew) {  // no workers (a strict page policy): decode here
     const image = context.createImageData(canvas.width, canvas.height);
-    codes.forEach((z, i) => paint(image, decode(decoder, z), lut, (i % columns) * 28, Math.floor(i / columns) * 28));
+    const x_hat = decodeMany(decoder, codes);
+    codes.forEach((_, i) => paint(image, x_hat.subarray(i * 784, (i + 1) * 784), lut, (i % columns) * 28, Math.floor(i / columns) * 28));
     context.putImageData(image, 0, 0);
     return Promise.resolve(finish());
   }
