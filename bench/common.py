@@ -29,17 +29,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(script: str = "Home.py", timeout: float = 60,
-           log: Path | None = None) -> Iterator[tuple[str, int]]:
-    """`streamlit run script` on a free port; yields (base URL, server pid) once healthy.
-    The server's output goes to the file `log` if given."""
+def server(script: str = "Home.py", timeout: float = 60, log: Path | None = None,
+           flags: tuple[str, ...] = ()) -> Iterator[tuple[str, int]]:
+    """`streamlit run script` on a free port, with extra `flags` ("--server.x", "value", ...);
+    yields (base URL, server pid) once healthy. The server's output goes to `log` if given."""
     port = free_port()
     env = dict(os.environ)
     env.setdefault("LATENT_LAB_DATA", str(ROOT.parent / "shared" / "data" / "mnist"))
     output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+         "--server.port", str(port), "--browser.gatherUsageStats", "false", *flags],
         cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if log else output)
     base = f"http://127.0.0.1:{port}"
     try:

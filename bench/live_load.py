@@ -1,6 +1,7 @@
 """Ten students moving on the live lessons at once: what their moves cost the server.
 
-    python bench/live_load.py [--sessions 10] [--seconds 40] [--every 5]
+    python bench/live_load.py [--sessions 10] [--seconds 40] [--every 5] [--script serve.py]
+                              [--no-watcher]
 
 Opens `sessions` browser contexts in one headless Chromium, spread over the six lessons whose
 model runs in the browser (sliders, manifold, embeddings, interpolation, progression, draw),
@@ -12,11 +13,13 @@ and measures the server's CPU (its process tree) in three phases of `seconds` ea
   0.4 s after which a view sends its settings): what the browser does alone;
 - releasing: every session makes one release every `--every` seconds (a slider let go, a
   click on the embedding, a pick for A + B - C, a pen lifted, a grid's steps changed): what
-  the server hears.
+  the server hears; then the same for each lesson's sessions alone, the others idle.
 
 Prints the server's CPU per phase (ms of CPU per second), per move (moving minus idle, over the
 moves) and per release (releasing minus idle, over the releases), and how many students a
 2-core server holds from that: 2 CPU-seconds a second over (a release's CPU / `--every`).
+--no-watcher runs the server with `--server.fileWatcherType none` (docs/performance.md says
+what Streamlit's file watcher costs a release, and why the app keeps it).
 """
 
 from __future__ import annotations
@@ -114,10 +117,11 @@ async def release(page, how: str, selector: str, until: float, every: float,
     return releases
 
 
-async def run(sessions: int, seconds: float, every: float) -> dict:
-    results: dict[str, object] = {"sessions": sessions, "seconds per phase": seconds,
-                                  "a release every (s)": every}
-    with server("Home.py") as (base, pid):
+async def run(sessions: int, seconds: float, every: float, script: str,
+              flags: tuple[str, ...]) -> dict:
+    results: dict[str, object] = {"script": script, "flags": " ".join(flags), "sessions": sessions,
+                                  "seconds per phase": seconds, "a release every (s)": every}
+    with server(script, timeout=300, flags=flags) as (base, pid):
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             lessons = [LESSONS[i % len(LESSONS)] for i in range(sessions)]
@@ -147,6 +151,14 @@ async def run(sessions: int, seconds: float, every: float) -> dict:
                 page, lesson[1], lesson[2], until, rng))
             releasing, releases = await phase("releasing", lambda page, lesson, until, rng: release(
                 page, lesson[3], lesson[4], until, every, rng))
+            for path, *_ in LESSONS:  # then each lesson's releases alone, the others idle
+                name = path.split("?")[0]
+                spent, count = await phase(f"releasing on {name} alone", lambda page, lesson, until,
+                                           rng, path=path: release(page, lesson[3], lesson[4],
+                                                                   until, every, rng)
+                                           if lesson[0] == path else idle(page, lesson, until, rng))
+                results[f"server CPU per release on {name} (ms)"] = round(
+                    1000 * max(0.0, spent - floor) * (seconds + 2) / max(count, 1), 1)
             await browser.close()
     window = seconds + 2  # each phase's CPU is measured over its moves and the 2 s after
     per_move = max(0.0, moving - floor) * window / max(moves, 1)
@@ -164,8 +176,12 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--every", type=float, default=5.0)
+    parser.add_argument("--script", default="serve.py", help="serve.py, as hosts run it, or Home.py")
+    parser.add_argument("--no-watcher", action="store_true")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(run(args.sessions, args.seconds, args.every)), indent=2))
+    flags = ("--server.fileWatcherType", "none") if args.no_watcher else ()
+    print(json.dumps(asyncio.run(run(args.sessions, args.seconds, args.every, args.script, flags)),
+                     indent=2))
 
 
 if __name__ == "__main__":

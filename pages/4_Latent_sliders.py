@@ -69,7 +69,7 @@ def slider_panel() -> None:
         sliders.show(selection.browser_parts(ref), z,
                      version=st.session_state.setdefault("sliders_version", 0), key=state,
                      cmap=selection.cmap(), caption=f"dec(z) — {ref.label}", limit=LIMIT,
-                     on_change=take_code)
+                     on_change=take_code, model=selection.model(ref), keys_=keys)
 
 
 slider_panel()

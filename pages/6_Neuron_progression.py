@@ -39,10 +39,14 @@ with layout.part("the sweep"):
     header, arrays = sweep_header(view, codes, labels, sliders_code(ref.kind, d, codes))
     header.update(lut=live.colours(selection.cmap()), cmap=selection.cmap(), version=ref.label,
                   caption=ref.label + ".")
-    live.show_view("sweep", header, {"decoder": selection.browser_parts(ref)["decoder"]},
-                   key=key, arrays=arrays)
     images, moved = sweep_decoded(selection.model(ref), torch.as_tensor(view.base),
                                   list(view.dims), torch.linspace(view.low, view.high, view.steps))
+    live.show_view("sweep", header, {"decoder": selection.browser_parts(ref)["decoder"]},
+                   key=key, arrays=arrays, fallback=lambda: charts.image(
+                       images.reshape(-1, 1, 28, 28), columns=view.steps,
+                       caption="Each row one dimension (" + ", ".join(map(dim_name, view.dims))
+                       + f") from {view.low:g} to {view.high:g}, the others at the base code "
+                       f"({view.base_kind})."))
     frame = pd.DataFrame({"dimension": [dim_name(j) for j in view.dims],
                           "ink moved (pixels)": moved})
     if ref.kind == "vae":

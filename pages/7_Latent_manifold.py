@@ -45,7 +45,11 @@ with layout.part("the map"):
                   scatter_title="Where the test digits are" if d == 2 else "The test codes "
                   "projected onto these two dimensions")
     live.show_view("manifold", header, {"decoder": selection.browser_parts(ref)["decoder"]},
-                   key=key, arrays=arrays)
+                   key=key, arrays=arrays, fallback=lambda: charts.image(
+                       decode(model, lesson.map_codes(view, axes)), columns=view.steps, pad=0,
+                       scale=2, caption=f"{header['title']}: {dim_name(view.dx)} from "
+                       f"{view.low:g} to {view.high:g} left to right, {dim_name(view.dy)} "
+                       f"from {view.high:g} down to {view.low:g}, in {axes.unit}s"))
     picked_codes = mu[list(view.picked)] if mu is not None and view.picked else None
     half = (view.high - view.low) / (view.steps - 1) / 2
     extent = (view.low - half, view.high + half)

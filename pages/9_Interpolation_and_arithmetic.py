@@ -76,33 +76,41 @@ st.header("Latent arithmetic: A + B − C")
 st.markdown("Encode three digits and decode $z_A + z_B - z_C$. If B and C differ in one "
             "feature only (say, a thick and a thin 1), the difference $z_B - z_C$ is that "
             "feature, and adding it to A should give A with the feature.")
-with layout.part("the arithmetic"):
-    x_test, labels = selection.test_set()
-    grid = seeded_indices(len(x_test), 24, 11).tolist()  # its first three are the defaults
-    model = selection.model(ref)
-    st.markdown("Click a digit to pick A, then B, then C (or choose which with the buttons): "
-                "your browser decodes A + B − C at each pick.")
-    walks.arithmetic_picker(ref, model, x_test, grid)
-    c1, c2, c3 = st.columns(3)
-    default = grid[:3]
-    ia, ib, ic = (int(c.number_input(f"{name} (test index)", 0, len(x_test) - 1, int(v),
-                                     key=f"arith_{name.lower()}", persist_state="session"))
-                  for c, name, v in zip((c1, c2, c3), "ABC", default))
-    x_abc = x_test[[ia, ib, ic]]
-    z = encode_mu(model, x_abc)
-    result = z[0] + z[1] - z[2]
-    images = torch.cat([x_abc, decode(model, z), decode(model, result)])
-    charts.picture(labelled_grid(images, ["A", "B", "C", "A rebuilt", "B rebuilt", "C rebuilt",
-                                          "A + B - C"], columns=7, scale=3, cmap=selection.cmap()),
-                   caption=f"{ref.label}; digits {labels[ia]}, {labels[ib]}, {labels[ic]}")
-    st.caption(f"‖A + B − C‖ = {result.norm():.2f} against ‖A‖ = {z[0].norm():.2f}.")
-    with layout.part("the classifier's reading"):
-        verdict = judge(zoo.load_classifier(), images[-1:])
-        st.caption(f"The classifier reads A + B − C as "
-                   f"{a_digit(int(np.argmax(verdict['label_histogram'])))}"
-                   f"{'' if verdict['confident_fraction'] else ' (with less than 90 % confidence)'}.")
-    if st.button("Use A + B − C in Latent sliders 🕹️"):
-        layout.send_to_sliders(result.numpy(), "A + B − C")
+
+
+@layout.fragment
+def arithmetic() -> None:
+    """A pick (or a box) reruns this part alone: the walks above are not computed again."""
+    with layout.part("the arithmetic"):
+        x_test, labels = selection.test_set()
+        grid = seeded_indices(len(x_test), 24, 11).tolist()  # its first three are the defaults
+        model = selection.model(ref)
+        st.markdown("Click a digit to pick A, then B, then C (or choose which with the buttons): "
+                    "your browser decodes A + B − C at each pick.")
+        walks.arithmetic_picker(ref, model, x_test, grid)
+        c1, c2, c3 = st.columns(3)
+        default = grid[:3]
+        ia, ib, ic = (int(c.number_input(f"{name} (test index)", 0, len(x_test) - 1, int(v),
+                                         key=f"arith_{name.lower()}", persist_state="session"))
+                      for c, name, v in zip((c1, c2, c3), "ABC", default))
+        x_abc = x_test[[ia, ib, ic]]
+        z = encode_mu(model, x_abc)
+        result = z[0] + z[1] - z[2]
+        images = torch.cat([x_abc, decode(model, z), decode(model, result)])
+        charts.picture(labelled_grid(images, ["A", "B", "C", "A rebuilt", "B rebuilt", "C rebuilt",
+                                              "A + B - C"], columns=7, scale=3, cmap=selection.cmap()),
+                       caption=f"{ref.label}; digits {labels[ia]}, {labels[ib]}, {labels[ic]}")
+        st.caption(f"‖A + B − C‖ = {result.norm():.2f} against ‖A‖ = {z[0].norm():.2f}.")
+        with layout.part("the classifier's reading"):
+            verdict = judge(zoo.load_classifier(), images[-1:])
+            st.caption(f"The classifier reads A + B − C as "
+                       f"{a_digit(int(np.argmax(verdict['label_histogram'])))}"
+                       f"{'' if verdict['confident_fraction'] else ' (with less than 90 % confidence)'}.")
+        if st.button("Use A + B − C in Latent sliders 🕹️"):
+            layout.send_to_sliders(result.numpy(), "A + B − C")
+
+
+arithmetic()
 
 layout.try_this([
     "Find a thick and a thin version of the same digit for B and C (use the grid), and any "

@@ -8,7 +8,8 @@ lesson's view (`web/sliders.js`, `maps.js`, `sweep.js`, `walk.js`, `draw.js`) se
 back only when a move ends, so notices, links and other lessons follow it.
 
 The browser keeps each part under the sha256 of its weights (in IndexedDB): the server sends a
-part only when the browser asks for it.
+part only when the browser asks for it. Where a view cannot run (the browser says so: a blocked
+canvas, an error), `show` draws the page's server-side `fallback` instead, for this session.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ SCRIPTS = ("nn.js", "grid.js", "sliders.js", "maps.js", "sweep.js", "walk.js", "
            "main.js")
 REQUESTED = "live_requested"  # the parts this session's browser asked for and has not been sent
 PLAIN = "live_plain"  # this session's browser cannot inflate: its packets go uncompressed
+FAILED = "live_failed"  # this session's browser could not run a view: the server draws instead
 
 
 @functools.cache
@@ -70,17 +72,34 @@ def _plain() -> None:
     st.session_state[PLAIN] = True
 
 
+def _failed(key: str) -> None:
+    st.session_state[FAILED] = True
+
+
+def _retry() -> None:
+    st.session_state.pop(FAILED, None)
+
+
 def show(view: str, header: dict[str, Any], parts: dict[str, Part], *, key: str,
          arrays: Arrays | None = None, default: dict[str, Any] | None = None,
-         **callbacks: Callable[[], None]) -> Any:
+         fallback: Callable[[], None] | None = None, **callbacks: Callable[[], None]) -> Any:
     """Mount `view` with its header (JSON) and arrays, running the model parts it needs.
 
     `callbacks` are the view's `on_<state>_change` handlers; st.session_state[key] holds the
-    state the browser last sent.
+    state the browser last sent. Once the browser has said it cannot run a view, `fallback`
+    draws the server's version of it instead (with a way back), and this returns None.
     """
+    if st.session_state.get(FAILED):
+        st.info("Your browser could not run the live view, so the server draws this part: "
+                "it redraws when you change a setting, not as you move.", icon="🖥️")
+        st.button("Try the live view again", key=f"{key}_retry", on_click=_retry)
+        if fallback is not None:
+            fallback()
+        return None
     return _component()(key=key, data=packet(view, header, parts, arrays), default=default,
                         on_missing_change=functools.partial(_asked, key),
-                        on_plain_change=_plain, **callbacks)
+                        on_plain_change=_plain, on_failed_change=functools.partial(_failed, key),
+                        **callbacks)
 
 
 def _keep(key: str) -> None:
@@ -88,11 +107,11 @@ def _keep(key: str) -> None:
 
 
 def show_view(view: str, header: dict[str, Any], parts: dict[str, Part], *, key: str,
-              arrays: Arrays | None = None) -> None:
+              arrays: Arrays | None = None, fallback: Callable[[], None] | None = None) -> None:
     """`show` for a view that sends its settings ("view") on every change: they are kept for
     the session (a component's own state is dropped when the student visits another page), and
     `kept(key)` reads them."""
-    show(view, header, parts, key=key, arrays=arrays, default={"view": None},
+    show(view, header, parts, key=key, arrays=arrays, default={"view": None}, fallback=fallback,
          on_view_change=functools.partial(_keep, key))
 
 

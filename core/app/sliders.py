@@ -8,10 +8,13 @@ from typing import Any
 
 import numpy as np
 import streamlit as st
+import torch
 
-from core.app import live
+from core.app import charts, live
 from core.app.selection import Part
+from core.latent import decode, dim_name
 from core.lessons.sliders import clip
+from core.models import Autoencoder
 
 
 def keys(latent_dim: int, limit: float = 3.0) -> list[str]:
@@ -21,17 +24,36 @@ def keys(latent_dim: int, limit: float = 3.0) -> list[str]:
 
 
 def show(parts: dict[str, Part], z: np.ndarray, *, version: int, key: str, cmap: str,
-         caption: str, limit: float, on_change: Callable[[], None]) -> Any:
+         caption: str, limit: float, on_change: Callable[[], None],
+         model: Autoencoder, keys_: list[str]) -> Any:
     """Show one slider per latent dimension and the decoded digit, drawn in the browser.
 
     z (latent_dim,) is where the sliders start; they move to it again only when `version`
     changes. `on_change` runs when a slider is released; st.session_state[key].z then holds
-    the new code.
+    the new code. Where the browser cannot run the view, Streamlit's sliders move the code
+    (session-state keys_) and `model` decodes it on the server.
     """
     header = {"d": len(z), "limit": limit, "version": version, "z": live.rounded(z, 1),
               "lut": live.colours(cmap), "cmap": cmap, "caption": caption}
     return live.show("sliders", header, {"decoder": parts["decoder"]}, key=key,
-                     default={"z": [float(v) for v in z]}, on_z_change=on_change)
+                     default={"z": [float(v) for v in z]}, on_z_change=on_change,
+                     fallback=lambda: _server_sliders(model, keys_, limit, caption))
+
+
+def _moved(widget: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget]
+
+
+def _server_sliders(model: Autoencoder, keys_: list[str], limit: float, caption: str) -> None:
+    """The sliders as Streamlit widgets, the digit decoded on the server at each release. The
+    widgets have keys of their own: Streamlit forgets a widget's key on a page that does not
+    show it, and other lessons read the code."""
+    left, right = st.columns([1, 2])
+    for j, key in enumerate(keys_):
+        right.slider(dim_name(j), -limit, limit, float(st.session_state[key]), step=0.1,
+                     key=f"server_{key}", on_change=_moved, args=(f"server_{key}", key))
+    z = torch.tensor([[st.session_state[key] for key in keys_]], dtype=torch.float32)
+    charts.image(decode(model, z), scale=8, caption=caption, where=left)
 
 
 def set_code(keys_: list[str], z: np.ndarray, limit: float, source: str = "") -> None:
@@ -41,6 +63,7 @@ def set_code(keys_: list[str], z: np.ndarray, limit: float, source: str = "") ->
     values, clipped = clip(np.asarray(z, dtype=np.float32), limit)
     for key, value in zip(keys_, values):
         st.session_state[key] = float(value)
+        st.session_state.pop(f"server_{key}", None)  # the server's slider starts again from it
     if clipped:
         st.session_state.sliders_clipped = (
             f"{source or 'The code'} reaches beyond the sliders' ±{limit:g} on "

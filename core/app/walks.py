@@ -22,7 +22,9 @@ def scrubber(ref: ModelRef, model: Autoencoder, x_ab: Tensor) -> None:
     live.show("walk", {"d": ref.latent, "lut": live.colours(selection.cmap()),
                        "cmap": selection.cmap(), "z": live.rounded(z_ab, 6)},
               {"decoder": selection.browser_parts(ref)["decoder"]}, key="interp_live",
-              arrays={"x": x_ab.numpy().reshape(2, -1)})
+              arrays={"x": x_ab.numpy().reshape(2, -1)},
+              fallback=lambda: st.caption("The walks below, drawn by the server, show the same "
+                                          "steps at fixed values of t."))
 
 
 def _picked() -> None:
@@ -47,4 +49,6 @@ def arithmetic_picker(ref: ModelRef, model: Autoencoder, x_test: Tensor,
                         "codes": live.rounded(encode_mu(model, x_test[shown]).numpy(), 6)},
               {"decoder": selection.browser_parts(ref)["decoder"]}, key="arith_live",
               arrays={"x": np.asarray(x_test[shown]).reshape(len(shown), -1)},
-              default={"picks": None}, on_picks_change=_picked)
+              default={"picks": None}, on_picks_change=_picked,
+              fallback=lambda: st.caption("Type the test indices of A, B and C in the boxes "
+                                          "below: the server decodes A + B − C."))

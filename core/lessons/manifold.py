@@ -64,6 +64,14 @@ def on_slice(base: np.ndarray, dims: tuple[int, int], axes: Axes, xy: np.ndarray
     return z
 
 
+def map_codes(view: MapView, axes: Axes) -> torch.Tensor:
+    """The map's grid as codes (steps², d), row by row from the top (the largest y), left to
+    right: what the browser's map decodes, for the server to draw where it cannot."""
+    u = np.linspace(view.low, view.high, view.steps, dtype=np.float32)
+    x, y = np.meshgrid(u, u[::-1])
+    return on_slice(view.base, (view.dx, view.dy), axes, np.stack([x.ravel(), y.ravel()], 1))
+
+
 def points_to_decode(typed: str, picked: np.ndarray | None, base: np.ndarray,
                      dims: tuple[int, int], axes: Axes, as_line: bool) -> torch.Tensor | None:
     """The codes to decode: typed points on the slice if any, else the full codes (n, d) of the

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core import zoo
-from core.app import course, layout, selection, sliders
+from core.app import course, layout, live, selection, sliders
 from core.latent import prototypes
 from core.picker import options_from_cards
 from core.reference import ModelRef
@@ -284,3 +284,43 @@ def test_a_failed_recompute_says_so_and_falls_back_to_the_shipped_map(monkeypatc
     assert not at.exception
     assert any("failed in its worker process" in e.value for e in at.error)
     assert any("Trustworthiness" in m.label for m in at.metric)  # the shipped map is shown
+
+
+# What the server draws once the browser has said it cannot run the live view (main.js sends
+# "failed"; tests/browser/test_live.py drives that in Chromium): per page, a count of what the
+# fallback adds, which must drop when the live view is back.
+def _captions(at: AppTest, text: str) -> int:
+    return sum(text in c.value for c in at.caption)
+
+
+FALLBACK = {
+    "pages/4_Latent_sliders.py": lambda at: len(at.slider) + len(at.image),
+    "pages/6_Neuron_progression.py": lambda at: len(at.image),
+    "pages/7_Latent_manifold.py": lambda at: len(at.image),
+    "pages/8_Embeddings.py": lambda at: _captions(at, "by the server"),
+    "pages/9_Interpolation_and_arithmetic.py": lambda at: _captions(at, "boxes below: the server"),
+    "pages/10_Draw_your_digit.py": lambda at: _captions(at, "Upload a photo"),
+}
+
+
+@pytest.mark.parametrize("page", FALLBACK)
+def test_a_browser_that_cannot_run_the_live_view_gets_the_servers_pictures(page):
+    at = app({"family": "vae", "latent": "10"}).run()
+    at.session_state[live.FAILED] = True
+    at.switch_page(page).run()
+    assert not at.exception and not at.get("bidi_component")
+    served = FALLBACK[page](at)
+    retry = next(b for b in at.button if b.label == "Try the live view again")
+    retry.click().run()
+    assert at.get("bidi_component") and live.FAILED not in at.session_state
+    assert served > FALLBACK[page](at)
+
+
+def test_the_server_sliders_move_the_code_other_lessons_read():
+    at = app({"family": "vae", "latent": "2"}).run()
+    at.session_state[live.FAILED] = True
+    at.switch_page("pages/4_Latent_sliders.py").run()
+    at.slider[1].set_value(1.5).run()
+    assert at.session_state[sliders.keys(2, 3.0)[1]] == 1.5
+    at.button[0].click().run()  # "Zeros (reset)" moves the server's sliders too
+    assert at.slider[1].value == 0.0 and at.session_state[sliders.keys(2, 3.0)[1]] == 0.0

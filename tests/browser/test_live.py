@@ -249,3 +249,24 @@ def test_the_pen_is_digitized_as_core_does_and_encoded_as_it_moves(site):
     assert "28 × 28, centred by mass" in page.inner_text("body")  # the server read the last one
     assert page.locator(EXCEPTION).count() == 0
     page.close()
+
+
+def test_a_browser_that_cannot_draw_gets_the_servers_map_and_can_try_again(site):
+    """A browser that refuses canvases (some privacy settings do): the view fails, tells the
+    server, and the server draws the map; with canvases back, "Try again" brings the view."""
+    base, b = site
+    page = b.new_page(viewport={"width": 1400, "height": 1000})
+    page.add_init_script("window.__noCanvas = true; const get = HTMLCanvasElement.prototype"
+                         ".getContext; HTMLCanvasElement.prototype.getContext = function (...a) {"
+                         " return window.__noCanvas ? null : get.apply(this, a); };")
+    page.goto(f"{base}/Latent_manifold?family=vae&latent=2")
+    retry = page.get_by_role("button", name="Try the live view again")
+    retry.wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.locator("[data-testid=stImage]").count() >= 1  # the map, drawn by the server
+    assert page.locator(".ll-root").count() == 0 and page.locator(EXCEPTION).count() == 0
+    page.evaluate("window.__noCanvas = false")
+    retry.click()
+    page.wait_for_selector(".ll-root[data-drawn]", timeout=60_000)
+    wait_idle(page)
+    assert page.get_by_role("button", name="Try the live view again").count() == 0

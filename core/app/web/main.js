@@ -60,8 +60,10 @@ export default function (component) {
   const token = {};
   component.parentElement.renderToken = token;
   render(component, token).catch((error) => {
-    component.parentElement.textContent =
-      "Your browser could not run this part of the lesson; reload the page to try again.";
+    // The server then draws this session's views itself (core.app.live.show's fallback).
+    component.parentElement.textContent = "Your browser could not run this part of the lesson: " +
+      "the server draws it instead.";
     console.error(error);
+    component.setTriggerValue("failed", String(error?.name || "Error"));
   });
 }
