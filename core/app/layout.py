@@ -180,5 +180,9 @@ _CSS = """
 #vg-tooltip-element img { width: 84px; height: 84px; image-rendering: pixelated; }
 /* A formula wider than a phone scrolls in its own box instead of running off the screen. */
 .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2rem; }
+/* So do a table (the zoo's, on Home) and a chart wider than the screen (KL weight's panels of
+   codes, three to a row): Streamlit lets both run off a phone's edge. */
+[data-testid="stMarkdownContainer"] table { display: block; overflow-x: auto; }
+[data-testid="stFullScreenFrame"]:has(> * > [data-testid="stVegaLiteChart"]) { overflow-x: auto; }
 </style>
 """

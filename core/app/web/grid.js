@@ -84,6 +84,7 @@ function drawGrid(canvas, decoder, codes, columns, lut) {
   canvas.width = columns * 28;
   canvas.height = rows * 28;
   const context = canvas.getContext("2d"), job = ++pool.job;
+  if (!context) throw new Error("this browser gives no canvas to draw on");  // the server draws
   const finish = () => {
     canvas.dataset.draws = String(Number(canvas.dataset.draws || 0) + 1);
     canvas.dataset.ms = (performance.now() - started).toFixed(1);
