@@ -1,6 +1,6 @@
 """Live lessons in a real browser: each interaction from input event to redrawn picture.
 
-    python bench/live_latency.py [--moves 40] [--phone]
+    python bench/live_latency.py [--moves 40] [--phone] [--only TEXT] [--script serve.py]
 
 For each lesson that runs the model in the browser (`core/app/web`), moves its control `moves`
 times (a key press on a slider, the pointer over the map) and times each move from the input
@@ -10,6 +10,8 @@ release, which the server hears; a pointer's move is not). Prints p50 / p95 in m
 model's decoder and encoder, and the time from opening Latent sliders until it first draws,
 with an empty browser cache and with the model in IndexedDB. --phone runs the same on a
 390 x 844 touch viewport with the CPU slowed 4x (Chromium's Emulation.setCPUThrottlingRate).
+The server is `serve.py`, as hosts run it (its frozen heap makes a rerun cheaper than
+`streamlit run Home.py`'s, and a rerun shares the two cores with the grid's workers).
 """
 
 from __future__ import annotations
@@ -115,12 +117,13 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=40)
     parser.add_argument("--phone", action="store_true")
     parser.add_argument("--only", default="", help="run the interactions whose name has this")
+    parser.add_argument("--script", default="serve.py", help="serve.py, as hosts run it, or Home.py")
     args = parser.parse_args()
     viewport = {"width": 390, "height": 844} if args.phone else {"width": 1400, "height": 1000}
     extra = {"has_touch": True, "is_mobile": True} if args.phone else {}
     throttle = 4.0 if args.phone else 1.0
     results: dict[str, object] = {}
-    with server("Home.py") as (base, pid), browser() as b:
+    with server(args.script, timeout=300) as (base, pid), browser() as b:
         context = b.new_context(viewport=viewport, **extra)
         for first in (True, False):  # an empty cache, then the model in IndexedDB
             page = context.new_page()

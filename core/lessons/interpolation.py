@@ -51,9 +51,12 @@ def walks(models: dict[str, Autoencoder], x_ab: Tensor, steps: int) -> dict[str,
 
 def middle_distance(rows: dict[str, Tensor], x_test: Tensor, ends: list[int]) -> dict[str, float]:
     """Each row's median distance to the nearest other test digit over its middle steps (the
-    ends left out: they are the two digits themselves, or their reconstructions)."""
-    return {title: float(np.median(nearest_distance(images[1:-1], x_test, ends)))
-            for title, images in rows.items()}
+    ends left out: they are the two digits themselves, or their reconstructions). Every row's
+    middle goes through the test set in one pass (a pass per row took 0.6 s of a page's run)."""
+    middles = [images[1:-1] for images in rows.values()]
+    distances = np.split(nearest_distance(torch.cat(middles), x_test, ends),
+                         np.cumsum([len(m) for m in middles])[:-1])
+    return {title: float(np.median(d)) for title, d in zip(rows, distances)}
 
 
 def claims(distance: dict[str, float], typical: float, norms: dict[str, float]) -> list[Claim]:
