@@ -71,7 +71,7 @@ async def move(page, how: str, selector: str, until: float, rng: random.Random) 
     """Move on the lesson until `until` (time.monotonic), about ten moves a second; returns
     the number of moves."""
     box, moves = await box_of(page, selector), 0
-    at = lambda u, v: (box["x"] + box["width"] * u, box["y"] + box["height"] * v)  # noqa: E731
+    at = lambda u, v: (box["x"] + box["width"] * u, box["y"] + box["height"] * v)
     if how in ("drag", "pen"):  # the button stays down: the server hears only the lift
         await page.mouse.move(*at(0.5, 0.5))
         await page.mouse.down()

@@ -69,9 +69,8 @@ def _drawing(ref: ModelRef) -> tuple[np.ndarray | None, list[str], bool | None]:
                 "the pen.")
     live.show("draw", header, needs, key="draw_live", arrays=arrays,
               default={"drawing": None}, on_drawing_change=lambda: _drawn("draw_live"),
-              fallback=lambda: st.caption(f"Drawing needs the live view. “{SOURCES[1]}” or "
-                                          f"“{SOURCES[2]}” above give the lesson a digit without "
-                                          "it."))
+              note=f"Your browser could not run the drawing canvas: “{SOURCES[1]}” or "
+              f"“{SOURCES[2]}” above give the lesson a digit without it.")
     if "draw_error" in st.session_state:
         st.warning(st.session_state.draw_error)
     if "draw_grey" in st.session_state:  # this drawing, or the one kept from before

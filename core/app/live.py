@@ -33,6 +33,8 @@ SCRIPTS = ("nn.js", "grid.js", "sliders.js", "maps.js", "sweep.js", "walk.js", "
 REQUESTED = "live_requested"  # the parts this session's browser asked for and has not been sent
 PLAIN = "live_plain"  # this session's browser cannot inflate: its packets go uncompressed
 FAILED = "live_failed"  # this session's browser could not run a view: the server draws instead
+NOTE = ("Your browser could not run the live view, so the server draws this part instead, as the "
+        "view last stood: pointing at it and the view's own controls need the live view.")
 
 
 @functools.cache
@@ -82,16 +84,17 @@ def _retry() -> None:
 
 def show(view: str, header: dict[str, Any], parts: dict[str, Part], *, key: str,
          arrays: Arrays | None = None, default: dict[str, Any] | None = None,
-         fallback: Callable[[], None] | None = None, **callbacks: Callable[[], None]) -> Any:
+         fallback: Callable[[], None] | None = None, note: str = NOTE,
+         **callbacks: Callable[[], None]) -> Any:
     """Mount `view` with its header (JSON) and arrays, running the model parts it needs.
 
     `callbacks` are the view's `on_<state>_change` handlers; st.session_state[key] holds the
     state the browser last sent. Once the browser has said it cannot run a view, `fallback`
-    draws the server's version of it instead (with a way back), and this returns None.
+    draws the server's version of it instead, under `note` (with a way back), and this
+    returns None.
     """
     if st.session_state.get(FAILED):
-        st.info("Your browser could not run the live view, so the server draws this part: "
-                "it redraws when you change a setting, not as you move.", icon="🖥️")
+        st.info(note, icon="🖥️")
         st.button("Try the live view again", key=f"{key}_retry", on_click=_retry)
         if fallback is not None:
             fallback()

@@ -37,7 +37,9 @@ def show(parts: dict[str, Part], z: np.ndarray, *, version: int, key: str, cmap:
               "lut": live.colours(cmap), "cmap": cmap, "caption": caption}
     return live.show("sliders", header, {"decoder": parts["decoder"]}, key=key,
                      default={"z": [float(v) for v in z]}, on_z_change=on_change,
-                     fallback=lambda: _server_sliders(model, keys_, limit, caption))
+                     fallback=lambda: _server_sliders(model, keys_, limit, caption),
+                     note="Your browser could not run the live view, so the server decodes the "
+                     "digit instead: it redraws when you let go of a slider, not as you drag.")
 
 
 def _moved(widget: str, key: str) -> None:

@@ -23,8 +23,8 @@ def scrubber(ref: ModelRef, model: Autoencoder, x_ab: Tensor) -> None:
                        "cmap": selection.cmap(), "z": live.rounded(z_ab, 6)},
               {"decoder": selection.browser_parts(ref)["decoder"]}, key="interp_live",
               arrays={"x": x_ab.numpy().reshape(2, -1)},
-              fallback=lambda: st.caption("The walks below, drawn by the server, show the same "
-                                          "steps at fixed values of t."))
+              note="Your browser could not run the scrubber: the walks below, drawn by the "
+              "server, show the same steps at fixed values of t.")
 
 
 def _picked() -> None:
@@ -50,5 +50,5 @@ def arithmetic_picker(ref: ModelRef, model: Autoencoder, x_test: Tensor,
               {"decoder": selection.browser_parts(ref)["decoder"]}, key="arith_live",
               arrays={"x": np.asarray(x_test[shown]).reshape(len(shown), -1)},
               default={"picks": None}, on_picks_change=_picked,
-              fallback=lambda: st.caption("Type the test indices of A, B and C in the boxes "
-                                          "below: the server decodes A + B − C."))
+              note="Your browser could not run the picker: type the test indices of A, B and "
+              "C in the boxes below, and the server decodes A + B − C.")

@@ -293,13 +293,17 @@ def _captions(at: AppTest, text: str) -> int:
     return sum(text in c.value for c in at.caption)
 
 
+def _notes(at: AppTest, text: str) -> int:
+    return sum(text in n.value for n in at.info)
+
+
 FALLBACK = {
     "pages/4_Latent_sliders.py": lambda at: len(at.slider) + len(at.image),
     "pages/6_Neuron_progression.py": lambda at: len(at.image),
     "pages/7_Latent_manifold.py": lambda at: len(at.image),
     "pages/8_Embeddings.py": lambda at: _captions(at, "by the server"),
-    "pages/9_Interpolation_and_arithmetic.py": lambda at: _captions(at, "boxes below: the server"),
-    "pages/10_Draw_your_digit.py": lambda at: _captions(at, "Upload a photo"),
+    "pages/9_Interpolation_and_arithmetic.py": lambda at: _notes(at, "boxes below"),
+    "pages/10_Draw_your_digit.py": lambda at: _notes(at, "Upload a photo"),
 }
 
 
