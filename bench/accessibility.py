@@ -1,0 +1,89 @@
+"""axe-core's violations on every page and in each lesson's tabs, at 1400 and 390 px.
+
+    python bench/accessibility.py [--widths 1400 390] [--pages Home KL_weight ...]
+
+Opens each page (the sidebar's default model, VAE latent size 10) in headless Chromium, waits
+for it to finish drawing, injects axe-core (`tests/browser/vendor/axe.min.js`, axe-core 4.14.1,
+MPL-2.0, `npm pack axe-core@4.14.1`) and runs its WCAG 2.0/2.1/2.2 A and AA rules on the
+whole document; then opens each of the lesson's tabs in turn and runs it again. Prints, per
+width, the count of violating elements by rule (with axe's impact) and by page, and a JSON
+summary. A measurement (the counts before and after a change), not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import browser, server, wait_idle
+from core.app import course
+
+AXE = Path(__file__).resolve().parent.parent / "tests" / "browser" / "vendor" / "axe.min.js"
+RUN = """async () => (await axe.run(document, {runOnly: {type: 'tag', values:
+    ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}}))
+    .violations.map((v) => ({rule: v.id, impact: v.impact, nodes: v.nodes.length,
+                             targets: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))"""
+
+
+def violations(page) -> list[dict]:
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(RUN)
+
+
+def audit(page) -> dict[str, list[dict]]:
+    """The page as it opens, then each of its tabs: where -> violations."""
+    found = {"page": violations(page)}
+    tabs = page.locator("[data-testid=stMain] [role=tab]")
+    for i in range(1, tabs.count()):
+        name = tabs.nth(i).inner_text().strip()
+        tabs.nth(i).focus()  # by keyboard: on a phone a chart's toolbar can cover the tab
+        page.keyboard.press("Enter")
+        wait_idle(page)
+        found[f"tab {name}"] = violations(page)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--widths", type=int, nargs="+", default=[1400, 390])
+    parser.add_argument("--pages", nargs="+", default=[u or "Home" for u in course.page_urls()])
+    args = parser.parse_args()
+    summary: dict[str, dict] = {}
+    with server("Home.py") as (base, _), browser() as b:
+        for width in args.widths:
+            phone = width < 500
+            context = b.new_context(viewport={"width": width, "height": 900 if phone else 1000},
+                                    has_touch=phone, is_mobile=phone)
+            rules: collections.Counter = collections.Counter()
+            impacts: dict[str, str] = {}
+            pages: dict[str, int] = {}
+            for name in args.pages:
+                page = context.new_page()
+                page.goto(f"{base}/{'' if name == 'Home' else name}?family=vae&latent=10")
+                wait_idle(page, 180_000)
+                total = 0
+                for where, found in audit(page).items():
+                    for v in found:
+                        rules[v["rule"]] += v["nodes"]
+                        impacts[v["rule"]] = v["impact"]
+                        total += v["nodes"]
+                        print(f"{width} {name} {where}: {v['rule']} ({v['impact']}) x{v['nodes']} "
+                              f"{v['targets']}", flush=True)
+                pages[name] = total
+                page.close()
+            context.close()
+            summary[f"{width} px"] = {
+                "by rule": {f"{r} ({impacts[r]})": n for r, n in rules.most_common()},
+                "by page": pages,
+                "serious or critical": sum(n for r, n in rules.items()
+                                           if impacts[r] in ("serious", "critical"))}
+    print(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()
