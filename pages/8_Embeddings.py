@@ -53,8 +53,9 @@ with layout.part(f"the {method} map"):
     live.show_view("embedding", header, {"decoder": selection.browser_parts(ref)["decoder"]},
                    key=key, arrays=arrays, fallback=lambda: (
                        st.altair_chart(maps.digit_images(points, method, n=400), width="stretch"),
-                       st.caption(f"400 of the {len(mu):,} digits drawn at their place on the "
-                                  "map, by the server: pointing does not decode here.")))
+                       st.caption(f"{min(400, len(points))} of the {len(points):,} digits drawn "
+                                  "at their place on the map, by the server: pointing does not "
+                                  "decode here.")))
     st.metric(f"Trustworthiness of this {method} map", f"{shown.trust:.3f}",
               help=f"scikit-learn's trustworthiness with {emb.TRUST_NEIGHBOURS} neighbours: 1 "
                    "means every point's neighbours on the map are also its neighbours in the "
