@@ -43,10 +43,10 @@ with layout.part("the sweep"):
                                   list(view.dims), torch.linspace(view.low, view.high, view.steps))
     live.show_view("sweep", header, {"decoder": selection.browser_parts(ref)["decoder"]},
                    key=key, arrays=arrays, fallback=lambda: charts.image(
-                       images.reshape(-1, 1, 28, 28), columns=view.steps,
-                       caption="Each row one dimension (" + ", ".join(map(dim_name, view.dims))
-                       + f") from {view.low:g} to {view.high:g}, the others at the base code "
-                       f"({view.base_kind})."))
+                       images.transpose(0, 1).reshape(-1, 1, 28, 28), columns=len(view.dims),
+                       caption="One column per dimension (" + ", ".join(map(dim_name, view.dims))
+                       + f"), one row per step from {view.low:g} (top) to {view.high:g} "
+                       f"(bottom), the others at the base code ({view.base_kind})."))
     frame = pd.DataFrame({"dimension": [dim_name(j) for j in view.dims],
                           "ink moved (pixels)": moved})
     if ref.kind == "vae":
