@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import zoo
+from core import describe, zoo
 from core.app import charts, course, layout, selection
 from core.claims import a_digit
 from core.images import seeded_indices
@@ -24,7 +24,7 @@ network and a loss are), and for instructors who want a class to look at the sam
 """
 )
 
-st.subheader("A first taste: the same digits, rebuilt through a 10-number code")
+st.header("A first taste: the same digits, rebuilt through a 10-number code")
 
 
 @st.cache_data(show_spinner="Reconstructing…")
@@ -39,21 +39,25 @@ def first_taste(seed: int = 7, n: int = 8) -> tuple[Rebuilt, list[int]]:
 
 with layout.part("the first taste"):
     rebuilt, digits = first_taste()
-    charts.image(rebuilt.x, scale=4, caption="Original")
+    charts.image(rebuilt.x, scale=4, caption="Original",
+                 alt=describe.digits(len(digits), "test digits", digits))
     for name, x_hat in rebuilt.x_hat.items():
         charts.image(x_hat, scale=4, caption=f"{name} — mean BCE {rebuilt.bce[name].mean():.1f} "
-                     "nats per image")
-    st.altair_chart(charts.bce_bars(rebuilt.bce, [f"{i + 1}: {a_digit(d)}" for i, d in
-                                                  enumerate(digits)],
-                                    title="Reconstruction error of each digit (lower is closer)",
-                                    height=200), width="stretch")
+                     "nats per image", read=True,
+                     alt=f"The same {len(digits)} digits rebuilt by the {name} at latent size 10")
+    names = [f"{i + 1}: {a_digit(d)}" for i, d in enumerate(digits)]
+    charts.show(charts.bce_bars(rebuilt.bce, names, height=200,
+                                title="Reconstruction error of each digit (lower is closer)"),
+                alt_text=f"Bar chart: the reconstruction error (BCE, nats) of each of the "
+                f"{len(digits)} digits, one bar per model: {describe.listing(list(rebuilt.bce))}",
+                data=charts.bce_table(rebuilt.bce, names))
     layout.trained_alike({"Autoencoder": ModelRef("ae", 10), "VAE (β = 1)": ModelRef()},
                          "the bottleneck")
     st.caption("BCE is the reconstruction error the models were trained to reduce, one pair of "
                "bars per digit above, both decoding the mean code. Which model copies better, "
                "digit by digit? The first lesson measures it on every test digit.")
 
-st.subheader("The lessons")
+st.header("The lessons")
 st.markdown("Follow them in order; each one ends with a link to the next.")
 for i, (path, title, icon, blurb) in enumerate(course.LESSONS):
     if i % 2 == 0:  # a row of two: on a phone the rows stack in course order (1, 2, 3…)
@@ -65,7 +69,7 @@ for i, (path, title, icon, blurb) in enumerate(course.LESSONS):
 st.page_link(course.GLOSSARY.path, label="The glossary: every term the lessons use",
              icon=course.GLOSSARY.icon)
 
-st.subheader("Choosing a model, and sharing it with a class")
+st.header("Choosing a model, and sharing it with a class")
 st.markdown(
     """
 The **sidebar** picks the model every lesson uses: the family (VAE or plain autoencoder), the

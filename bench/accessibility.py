@@ -23,34 +23,45 @@ from bench.common import browser, server, wait_idle
 from core.app import course
 
 AXE = Path(__file__).resolve().parent.parent / "tests" / "browser" / "vendor" / "axe.min.js"
-RUN = """async () => (await axe.run(document, {runOnly: {type: 'tag', values:
-    ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}}))
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+RUN = r"""async (only) => (await axe.run(document, {runOnly: only}))
     .violations.map((v) => ({rule: v.id, impact: v.impact, nodes: v.nodes.length,
-                             targets: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))"""
+                             seen: v.nodes.slice(0, 3).map((n) => n.html.slice(0, 90)
+                               + (n.any[0] && n.any[0].data && n.any[0].data.contrastRatio
+                                  ? ` ${n.any[0].data.fgColor} on ${n.any[0].data.bgColor}: `
+                                    + n.any[0].data.contrastRatio
+                                  : ' ' + (n.failureSummary || '').replace(/\s+/g, ' ').slice(0, 160)))}))"""
 
 
-def violations(page) -> list[dict]:
+def violations(page, rules: list[str] | None = None) -> list[dict]:
+    """axe's violations on the page as it stands: WCAG 2.0-2.2 A and AA and best practices, or
+    only `rules`. Each: rule, impact, nodes (how many elements) and what three of them are."""
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    return page.evaluate(RUN)
+    only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": TAGS}
+    return page.evaluate(RUN, only)
 
 
-def audit(page) -> dict[str, list[dict]]:
-    """The page as it opens, then each of its tabs: where -> violations."""
-    found = {"page": violations(page)}
+def audit(page, rules: list[str] | None = None) -> dict[str, list[dict]]:
+    """The page as it stands, then each of its other tabs, and back to the first: where ->
+    violations."""
+    found = {"page": violations(page, rules)}
     tabs = page.locator("[data-testid=stMain] [role=tab]")
-    for i in range(1, tabs.count()):
+    for i in [*range(1, tabs.count()), 0][:tabs.count()]:
         name = tabs.nth(i).inner_text().strip()
         tabs.nth(i).focus()  # by keyboard: on a phone a chart's toolbar can cover the tab
         page.keyboard.press("Enter")
         wait_idle(page)
-        found[f"tab {name}"] = violations(page)
+        if i:
+            found[f"tab {name}"] = violations(page, rules)
     return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--widths", type=int, nargs="+", default=[1400, 390])
+    parser.add_argument("--scheme", choices=["light", "dark"], default="light",
+                        help="the system colour scheme Streamlit's theme follows")
     parser.add_argument("--pages", nargs="+", default=[u or "Home" for u in course.page_urls()])
     args = parser.parse_args()
     summary: dict[str, dict] = {}
@@ -58,7 +69,8 @@ def main() -> None:
         for width in args.widths:
             phone = width < 500
             context = b.new_context(viewport={"width": width, "height": 900 if phone else 1000},
-                                    has_touch=phone, is_mobile=phone)
+                                    has_touch=phone, is_mobile=phone,
+                                    color_scheme=args.scheme)
             rules: collections.Counter = collections.Counter()
             impacts: dict[str, str] = {}
             pages: dict[str, int] = {}
@@ -73,11 +85,11 @@ def main() -> None:
                         impacts[v["rule"]] = v["impact"]
                         total += v["nodes"]
                         print(f"{width} {name} {where}: {v['rule']} ({v['impact']}) x{v['nodes']} "
-                              f"{v['targets']}", flush=True)
+                              f"{v['seen']}", flush=True)
                 pages[name] = total
                 page.close()
             context.close()
-            summary[f"{width} px"] = {
+            summary[f"{width} px, {args.scheme}"] = {
                 "by rule": {f"{r} ({impacts[r]})": n for r, n in rules.most_common()},
                 "by page": pages,
                 "serious or critical": sum(n for r, n in rules.items()

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from torch import nn
 
+from core.classifier import DigitClassifier
 from core.models import Autoencoder
 
 Arrays = dict[str, np.ndarray]
@@ -37,6 +38,11 @@ def _layer(module: nn.Module, name: str, arrays: Arrays) -> dict[str, Any]:
         return {"op": "relu"}
     if isinstance(module, nn.Flatten):
         return {"op": "flatten"}
+    if isinstance(module, nn.MaxPool2d):
+        k = module.kernel_size
+        if module.stride != k or module.padding != 0 or module.dilation != 1 or module.ceil_mode:
+            raise ValueError(f"the browser cannot run {module}")
+        return {"op": "maxpool", "k": k}
     if isinstance(module, nn.Unflatten):
         channels, side, _ = module.unflattened_size
         return {"op": "unflatten", "channels": channels, "side": side}
@@ -69,6 +75,17 @@ def decoder_part(model: Autoencoder) -> tuple[dict[str, Any], Arrays]:
     layers = [_layer(m, f"d{i}", arrays) for i, m in enumerate(modules)] + [{"op": "sigmoid"}]
     meta = {"kind": "decoder", "latent_dim": model.latent_dim, "layers": layers}
     return {"name": "dec-" + _named(arrays), **meta}, arrays
+
+
+def classifier_part(classifier: DigitClassifier) -> tuple[dict[str, Any], Arrays]:
+    """The zoo's digit classifier for the browser: 28 x 28 in [0, 1] -> (10,) probabilities,
+    so a live view can say what the digit it just drew looks like. Dropout is left out (the
+    classifier runs in eval mode, where it does nothing)."""
+    arrays: Arrays = {}
+    modules = [m for m in classifier.modules()
+               if not isinstance(m, (nn.Sequential, DigitClassifier, nn.Dropout))]
+    layers = [_layer(m, f"c{i}", arrays) for i, m in enumerate(modules)] + [{"op": "softmax"}]
+    return {"name": "cls-" + _named(arrays), "kind": "classifier", "layers": layers}, arrays
 
 
 def encoder_part(model: Autoencoder) -> tuple[dict[str, Any], Arrays]:

@@ -5,6 +5,7 @@ import streamlit as st
 import torch
 
 from core.app import charts, digit_input, layout, maps, selection
+from core.claims import a_digit
 from core.classifier import predict_proba
 from core.digitize import DigitError, digitize
 from core.images import seeded_indices, to_pixels
@@ -47,7 +48,8 @@ if steps is not None:
     for column, image, caption in zip(st.columns(5), [steps.grey, steps.ink, steps.cropped,
                                                       steps.boxed, steps.x[0, 0]], captions):
         charts.picture(to_pixels(image, scale=1, cmap="grey" if image is steps.grey
-                                 else selection.cmap()), width=140, caption=caption, where=column)
+                                 else selection.cmap()), width=140, caption=caption, where=column,
+                       alt=f"Step {caption}")
 
 with layout.part("what the models make of it"):
     if steps is None:
@@ -67,7 +69,11 @@ with layout.part("what the models make of it"):
                 q = predict_proba(classifier, x_hat)[0]
                 read[name] = int(q.argmax())
                 caption += f" · classifier: {int(q.argmax())} ({float(q.max()):.0%})"
-            charts.image(x_hat, scale=6, width=200, caption=caption)
+            charts.image(x_hat, scale=6, width=200, caption=caption,
+                         alt=(f"The {name} reconstruction of your digit by {key.label}" if key
+                              else "Your digit at 28 × 28") + (
+                              f"; the digit classifier reads it as {a_digit(read[name])}"
+                              if name in read else ""))
 
     layout.trained_alike(pair, "the bottleneck")
     st.header("3 · The VAE's posterior q(z | x)")
@@ -77,7 +83,12 @@ with layout.part("what the models make of it"):
     st.markdown(f"The encoder of the VAE ({vae_key.label}) does not return one code but a "
                 r"Gaussian: a mean $\mu$ and a standard deviation $\sigma$ for each latent "
                 r"dimension. The prior is $\mathcal N(0, 1)$ in every dimension (grey band: ±1).")
-    st.altair_chart(charts.posterior_bars(mu.numpy(), sigma.numpy()), width="stretch")
+    charts.show(charts.posterior_bars(mu.numpy(), sigma.numpy()),
+                data=pd.DataFrame({"dimension": [f"z{j}" for j in range(len(mu))],
+                                   "μ": mu.numpy(), "σ": sigma.numpy()}), digits=3,
+                alt_text=f"Chart of the posterior of your digit in each of the {len(mu)} latent "
+                "dimensions: its mean μ as a dot and μ ± σ as a bar, over the prior's band from "
+                "−1 to 1")
     st.caption(f"σ close to 1 means the dimension says nothing about your digit (the posterior "
                f"equals the prior); mean σ = {float(sigma.mean()):.2f}.")
 
@@ -85,7 +96,8 @@ with layout.part("what the models make of it"):
     seed = int(st.number_input("Seed of ε", 0, 10_000, 0, key="draw_seed", persist_state="session"))
     z = posterior_samples(mu, sigma, N_SAMPLES, seed)
     charts.image(decode(vae, z[:8]), scale=3, caption="eight codes drawn from q(z|x), decoded: "
-                 "the variations the VAE considers the same digit")
+                 "the variations the VAE considers the same digit", read=True,
+                 alt="Eight codes drawn from the posterior of your digit, decoded")
     agree = (float((predict_proba(classifier, decode(vae, z)).argmax(1) == read["your digit"])
                    .float().mean()) if classifier is not None else None)
     layout.notice([c.text for c in lesson.claims(read, sigma.numpy(), agree, N_SAMPLES)])
@@ -102,12 +114,18 @@ with layout.part("what the models make of it"):
     rings = [sigma_ellipse(m2, s2, k) for k in (1, 2)]
     reach = 3 * float(s2.max())  # the inset spans ±3σ of the widest axis, whatever σ is
     left, right = st.columns([3, 2])
-    left.altair_chart(maps.posterior_map(frame, m2, rings, cloud, title=f"{map_key.label}: 3,000 "
-                                         "test digits and your digit's μ (cross)"), width="stretch")
-    right.altair_chart(maps.posterior_map(frame, m2, rings, cloud, title="Zoomed to ±3σ: the 1σ "
-                                          "and 2σ ellipses and 200 samples (black)",
-                                          domain=tuple((c - reach, c + reach) for c in m2)),
-                       width="stretch")
+    charts.show(maps.posterior_map(frame, m2, rings, cloud, title=f"{map_key.label}: 3,000 "
+                                   "test digits and your digit's μ (cross)"), where=left,
+                alt_text=f"Scatter plot of the codes of 3,000 test digits by {map_key.label} "
+                "(z0 across, z1 up, each digit written at the median of its points) with your "
+                f"digit's μ = ({m2[0]:.2f}, {m2[1]:.2f}) as a cross",
+                data=charts.digit_centres(frame, "z0", "z1"),
+                data_title="Each digit's points in numbers: count, median and spread")
+    charts.show(maps.posterior_map(frame, m2, rings, cloud, title="Zoomed to ±3σ: the 1σ "
+                                   "and 2σ ellipses and 200 samples (black)",
+                                   domain=tuple((c - reach, c + reach) for c in m2)), where=right,
+                alt_text=f"The same plane zoomed to ±3σ around your digit's μ: its 1σ and 2σ "
+                f"ellipses and {len(cloud)} codes drawn from the posterior as black dots")
     st.caption(f"Your digit's μ = ({m2[0]:.2f}, {m2[1]:.2f}) with σ = ({s2[0]:.3f}, {s2[1]:.3f}): "
                f"the zoomed plot is {2 * reach:.2f} wide. "
                + lesson.neighbours_claim(codes, labels_all[keep], m2).text)

@@ -10,6 +10,6 @@ st.title(f"{course.GLOSSARY.icon} Glossary")
 st.markdown("The terms the lessons use, in the order a course meets them. Each lesson lists "
             "its own under *Terms in this lesson*.")
 for term, meaning in TERMS.items():
-    st.subheader(term, anchor=anchor(term))
+    st.header(term, anchor=anchor(term))
     st.markdown(meaning)
 st.page_link(course.HOME, label="Back to the lesson map", icon="🏠")

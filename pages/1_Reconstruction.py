@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core import describe
 from core.app import charts, experiments, layout, selection
 from core.bound import bce_floor
 from core.images import seeded_indices
@@ -20,8 +21,9 @@ The encoder squeezes a 28 × 28 image $x$ (784 numbers) into a code $z$ of a few
 decoder turns $z$ back into an image $\hat x$. Each pixel of $\hat x$ is read as the probability
 that the pixel is ink, and the error is the binary cross-entropy summed over the 784 pixels:
 """)
-st.latex(r"\mathrm{BCE}(x, \hat x) = -\sum_{i=1}^{784} "
-         r"\big[x_i \log \hat x_i + (1 - x_i) \log (1 - \hat x_i)\big] \quad \text{(nats)}")
+# Two lines: one would run past a phone's screen, in a box a keyboard cannot scroll.
+st.latex(r"\begin{aligned}\mathrm{BCE}(x, \hat x) &= -\sum_{i=1}^{784} \big[x_i \log \hat x_i \\ "
+         r"&\qquad + (1 - x_i) \log (1 - \hat x_i)\big] \ \text{nats}\end{aligned}")
 st.markdown(r"""
 MNIST's pixels are grey, not black and white, so even a perfect copy $\hat x = x$ does not
 score 0: it scores the **floor**, the entropy of the grey pixels (45.5 nats per image on
@@ -54,12 +56,19 @@ with layout.part("the reconstructions"):
     for column, name in zip(st.columns(len(models) or 1), models):
         with column:
             key = pair[name]
-            st.subheader(f"Your {name.lower()} ({key.label})" if key.is_own else key.label)
-            charts.image(x, caption="1 · original")
-            charts.image(binarize(x, threshold), caption=f"2 · original, binarised at {threshold:g}")
-            charts.image(rebuilt.x_hat[name], caption="3 · reconstruction from the mean code")
+            st.header(f"Your {name.lower()} ({key.label})" if key.is_own else key.label)
+            shown = describe.digits(len(x), "test digits", labels[index])
+            charts.image(x, caption="1 · original", alt=f"Row 1: {shown}")
+            charts.image(binarize(x, threshold), caption=f"2 · original, binarised at {threshold:g}",
+                         alt=f"Row 2: the same digits in black and white, ink where a pixel is "
+                             f"at least {threshold:g}")
+            charts.image(rebuilt.x_hat[name], caption="3 · reconstruction from the mean code",
+                         read=True, alt=f"Row 3: the {name.lower()}'s reconstructions of the "
+                                        "digits from their mean codes")
             charts.image(binarize(rebuilt.x_hat[name], threshold),
-                         caption=f"4 · reconstruction, binarised at {threshold:g}")
+                         caption=f"4 · reconstruction, binarised at {threshold:g}",
+                         alt=f"Row 4: the reconstructions in black and white, ink where a pixel "
+                             f"is at least {threshold:g}")
             agree = (binarize(x, threshold) == binarize(rebuilt.x_hat[name], threshold)).float()
             st.markdown(f"Mean BCE **{rebuilt.bce[name].mean():.1f}** nats per image, "
                         f"**{rebuilt.above_floor(name).mean():.1f}** above the floor · binarised "
@@ -67,14 +76,16 @@ with layout.part("the reconstructions"):
     layout.trained_alike(pair, "the bottleneck")
     if len(models) == 2:
         digits = [f"#{i + 1} ({labels[j]})" for i, j in enumerate(index)]
-        st.altair_chart(charts.bce_bars({**rebuilt.bce, "floor (a perfect copy)": rebuilt.floor},
-                                        digits, title="Reconstruction error of each digit"),
-                        width="stretch")
+        bars = {**rebuilt.bce, "floor (a perfect copy)": rebuilt.floor}
+        charts.show(charts.bce_bars(bars, digits, title="Reconstruction error of each digit"),
+                    alt_text=f"Bar chart: the reconstruction error (BCE, nats) of each of the "
+                    f"{len(digits)} digits, one bar each for {describe.listing(list(bars))}",
+                    data=charts.bce_table(bars, digits))
         layout.notice([c.text for c in lesson.pair_claims(rebuilt, labels[index])] + [
             "Row 3 is grey where the model is unsure; binarising (row 4) hides that doubt, which "
             "is why the BCE figures describe row 3, not row 4."])
 
-st.subheader("Are a VAE's reconstructions blurrier? Predict, then check")
+st.header("Are a VAE's reconstructions blurrier? Predict, then check")
 st.markdown("""
 **The prediction.** A VAE's encoder gives each digit a cloud of codes, not a point, and its
 decoder is trained to rebuild the digit from anywhere in that cloud; the KL term pulls the clouds

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from core import zoo
+from core import describe, zoo
 from core.app import charts, experiments, layout, selection
-from core.lessons import compare
+from core.claims import a_digit
 from core.latent import interpolate
+from core.lessons import compare
 from core.quality import fitted_gaussian_samples, judge, prior_samples
 from core.reference import ModelRef
 
@@ -43,9 +44,11 @@ def where_codes_land() -> None:
     frames = {name: charts.code_frame(selection.codes(key), selection.test_set()[1], 1500)
               for name, key in shown.items()}
     for column, (name, frame) in zip(st.columns(2), frames.items()):
-        column.altair_chart(charts.digit_scatter(frame, "z0", "z1",
-                                                 title=f"Codes: {shown[name].label}"),
-                            width="stretch")
+        charts.show(charts.digit_scatter(frame, "z0", "z1", title=f"Codes: {shown[name].label}"),
+                    alt_text=f"Scatter plot of the codes of {len(frame):,} test digits by "
+                    f"{shown[name].label}: z0 across, z1 up, each digit's points in its colour "
+                    "with the digit written at their median", where=column,
+                    data=charts.digit_centres(frame, "z0", "z1"), data_title="Each digit's points in numbers: count, median and spread")
     claims = compare.spread_claims(*(f[["z0", "z1"]].to_numpy() for f in frames.values()))
     layout.notice([c.text for c in claims] + [
         "Look for empty space between the clusters in each plot: a decoder never learned "
@@ -88,8 +91,12 @@ def walks() -> None:
         with layout.part(f"the {name} walk"):
             images, share = experiments.measured(compare.walk, [key], data=True, first=first,
                                                  second=second, steps=steps)
+            labels = selection.test_set()[1]
             charts.image(images, scale=3, caption=f"{name} ({key.label}): {share:.0%} of the "
-                         "steps look like a digit")
+                         "steps look like a digit", read=True,
+                         alt=f"The {name.lower()}'s walk in {steps} steps from test digit "
+                             f"#{first} ({a_digit(int(labels[first]))}) to #{second} "
+                             f"({a_digit(int(labels[second]))})")
 
 
 def latent_sizes() -> None:
@@ -102,10 +109,17 @@ def latent_sizes() -> None:
     cards = selection.cards_by_size()
     sizes = sorted(cards[family])
     refs = [ModelRef(family, d, 1.0) for d in sizes]
+    first = selection.test_set()[1][:8]
     charts.image(experiments.measured(compare.rows_by_size, refs, data=True), columns=8, scale=2,
-                 caption="Top row: the originals. Then latent size " + ", ".join(map(str, sizes)))
-    st.altair_chart(charts.lines(compare.size_frame(cards), "latent size", compare.SIZE_Y,
-                                 "family", log_x=True), width="stretch")
+                 caption="Top row: the originals. Then latent size " + ", ".join(map(str, sizes)),
+                 alt=describe.grid(1 + len(sizes), 8, "digits") + ": the first row holds "
+                 + describe.digits(8, "test digits", first) + "; each row below holds their "
+                 "reconstructions by the zoo's " + {"ae": "autoencoder", "vae": "VAE"}[family]
+                 + " at latent size " + describe.listing(sizes) + ", in that order")
+    sizes_frame = compare.size_frame(cards)
+    charts.show(charts.lines(sizes_frame, "latent size", compare.SIZE_Y, "family", log_x=True),
+                alt_text=f"Line chart: {compare.SIZE_Y} against the latent size (log scale), "
+                "one line per family", data=sizes_frame)
     st.caption(zoo.PROTOCOL)
     layout.notice([c.text for c in compare.size_claims(cards["ae"], cards["vae"])])
 

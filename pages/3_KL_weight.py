@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core import describe
 from core.app import charts, experiments, layout, selection
 from core.evaluate import ACTIVE_KL
 from core.latent import sweep
@@ -20,9 +21,10 @@ ref = layout.lesson("KL weight (β)", "🎚️", [
     "whether a large β makes dimensions easier to name (“disentangled”)",
 ], terms=["β", "KL", "ELBO", "nat", "active dimension", "posterior collapse"])
 
-st.latex(r"\mathcal{L}_\beta(x) = \underbrace{\mathrm{BCE}\big(x, \hat x\big)}_{\text{distortion: "
-         r"rebuild the digit}} + \beta\,\underbrace{\mathrm{KL}\big(q(z|x)\,\|\,\mathcal{N}(0, I)"
-         r"\big)}_{\text{rate: information in the code}}")
+# Two lines: one would run past a phone's screen, in a box a keyboard cannot scroll.
+st.latex(r"\begin{aligned}\mathcal{L}_\beta(x) = {}& \underbrace{\mathrm{BCE}\big(x, \hat x\big)}_"
+         r"{\text{distortion: rebuild the digit}} \\ &+ \beta\,\underbrace{\mathrm{KL}\big(q(z|x)"
+         r"\,\|\,\mathcal{N}(0, I)\big)}_{\text{rate: information in the code}}\end{aligned}")
 st.markdown(r"""
 The KL term, in nats, is how much the code $z$ tells about this particular digit compared with
 a draw from the prior. For a Gaussian posterior it has a closed form, one term per dimension $j$:
@@ -58,7 +60,12 @@ def codes_for_each_beta() -> None:
     codes = {b: selection.codes(r) for b, r in sorted(series[2].items())}
     frame = pd.concat([charts.code_frame(mu, labels, 800).assign(β=f"β = {b:g}")
                        for b, mu in codes.items()])
-    st.altair_chart(charts.faceted_codes(frame, "β", [f"β = {b:g}" for b in codes]))
+    charts.show(charts.faceted_codes(frame, "β", [f"β = {b:g}" for b in codes]), width=None,
+                alt_text=f"{len(codes)} scatter plots, one per β ({describe.listing(list(frame.β.unique()))}"
+                "), each of the codes of 800 test digits: z0 across, z1 up, each digit's points "
+                "in its colour with the digit written at their median; each panel has its own axes",
+                data=charts.digit_centres(frame, "z0", "z1", by=["β"]),
+                data_title="Each digit's points, for each β, in numbers: count, median and spread")
     layout.notice([c.text for c in lesson.norm_claims(lesson.median_norms(codes))])
 
 
@@ -66,7 +73,11 @@ def rate_distortion() -> None:
     st.markdown("Each point is one model, measured on the 10,000 test digits: how many nats its "
                 "codes carry (KL, the *rate*) and how many it loses rebuilding the digit (BCE, "
                 "the *distortion*). Lower-left is better; no model gets there for free.")
-    st.altair_chart(charts.rate_distortion(lesson.rd_frame(cards)), width="stretch")
+    rd = lesson.rd_frame(cards)
+    charts.show(charts.rate_distortion(rd), data=rd.drop(columns=["label"], errors="ignore"),
+                alt_text="Line chart: for each VAE of the β series, the reconstruction BCE "
+                "(nats) against the KL (nats, log scale), one line per latent size, each point "
+                "labelled with its β")
     claims = [protocol_claim({f"latent size {d}, β = {b:g}": c for d in SIZES
                               for b, c in cards[d].items()}, "β, within each latent size")]
     for d in SIZES:
@@ -80,8 +91,12 @@ def active_dimensions() -> None:
                 f"at or below {ACTIVE_KL:g} nats counts as switched off: **posterior collapse**.")
     moved = {b: experiments.measured(lesson.sweep_dims, [r], order=tuple(range(10)), steps=9)[1]
              for b, r in series[10].items()}
-    st.altair_chart(charts.kl_against_ink(lesson.kl_ink_frame(cards[10], moved), ACTIVE_KL),
-                    width="stretch")
+    kl_ink = lesson.kl_ink_frame(cards[10], moved)
+    charts.show(charts.kl_against_ink(kl_ink, ACTIVE_KL), data=kl_ink, digits=3,
+                alt_text="Scatter plot: one point per latent dimension of each 10-dimensional VAE, "
+                "its KL (nats) across against the ink its sweep moves (pixels) up; active and "
+                "collapsed dimensions in two colours and two shapes, the threshold as a dashed "
+                "line")
     st.caption("One point per dimension of each model (hover for its β); the dashed line is "
                f"the {ACTIVE_KL:g}-nat threshold the model cards use.")
     layout.notice([c.text for c in lesson.active_claims(cards[10], moved)])
@@ -98,8 +113,11 @@ def sweeps() -> None:
             order = tuple(int(j) for j in np.argsort(-kl))
             images, moved = experiments.measured(lesson.sweep_dims, [ModelRef("vae", 10, b)],
                                                  order=order, steps=steps)
-            st.subheader(f"β = {b:g}")
-            charts.image(images, columns=steps, scale=2, pad=1)
+            st.header(f"β = {b:g}")
+            charts.image(images, columns=steps, scale=2, pad=1,
+                         alt=describe.grid(len(order), steps, "digits") + f" decoded by the VAE "
+                         f"with β = {b:g}: row by row, dimension " + describe.listing(order)
+                         + " swept from −3 to 3 (left to right), the others held at 0")
             st.caption("Rows, top to bottom — dimension (KL in nats, ink moved in pixels): "
                        + ", ".join(f"{j} ({kl[j]:.2f}, {m:.0f})" for j, m in zip(order, moved)))
 

@@ -31,7 +31,10 @@ names = [dim_name(j) for j in range(d)]
 
 
 def dimension_statistics() -> None:
-    stats = pd.DataFrame(mu, columns=names).describe().T.rename(columns={"50%": "median"})
+    st.markdown(f"One row per latent dimension: how its value spreads over the {len(mu):,} test "
+                "codes.")
+    stats = (pd.DataFrame(mu, columns=names).describe().T.rename(columns={"50%": "median"})
+             .rename_axis("dimension"))  # a named index: no empty header cell for a reader
     st.dataframe(stats.style.format("{:.2f}", subset=stats.columns[1:]).format("{:.0f}",
                  subset=["count"]), width="stretch", height=min(38 + 35 * d, 420))
     st.caption(lesson.scale_claim(mu, ref.kind, ref.beta).text)
@@ -39,18 +42,22 @@ def dimension_statistics() -> None:
 
 def the_prototypes() -> None:
     images = decode(selection.model(ref), protos)
-    charts.image(images, scale=4, caption="Decoded prototypes of the digits 0 to 9")
+    charts.image(images, scale=4, caption="Decoded prototypes of the digits 0 to 9", read=True,
+                 alt="The decoded prototypes (mean codes) of the digits 0 to 9, in order")
     heat = pd.DataFrame([{"digit": str(i), "dimension": names[j], "mean code": float(protos[i, j]),
                           "spread (std)": float(mu[labels == i, j].std())}
                          for i in range(10) for j in range(d)])
     limit = float(np.abs(protos).max())
     left, right = st.columns(2)
-    left.altair_chart(charts.heatmap(heat, "dimension", "digit", "mean code", sort_x=names,
-                                     title="Prototype of each digit (mean code)",
-                                     scheme="redblue", domain=(-limit, limit)), width="stretch")
-    right.altair_chart(charts.heatmap(heat, "dimension", "digit", "spread (std)", sort_x=names,
-                                      title="Spread of each digit's codes (std)",
-                                      scheme="greens"), width="stretch")
+    for where, value, title, scheme, domain in (
+            (left, "mean code", "Prototype of each digit (mean code)", "redblue", (-limit, limit)),
+            (right, "spread (std)", "Spread of each digit's codes (std)", "greens", None)):
+        charts.show(charts.heatmap(heat, "dimension", "digit", value, sort_x=names, title=title,
+                                   scheme=scheme, domain=domain), where=where,
+                    alt_text=f"Heat map: {title.lower()}, one row per digit 0 to 9 and one "
+                    f"column per latent dimension ({names[0]} to {names[-1]})",
+                    data=heat.pivot(index="digit", columns="dimension", values=value)
+                    .reindex(columns=names).reset_index())
     with layout.part("the classifier's reading"):
         verdict = predict_proba(zoo.load_classifier(), images)
         read, confidence = verdict.argmax(1).numpy(), verdict.max(1).values.numpy()

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from core import describe
 from core.app import charts, layout, live, selection
 from core.app.controls import sliders_code
 from core.images import labelled_grid
@@ -44,6 +45,10 @@ with layout.part("the sweep"):
     live.show_view("sweep", header, {"decoder": selection.browser_parts(ref)["decoder"]},
                    key=key, arrays=arrays, fallback=lambda: charts.image(
                        images.transpose(0, 1).reshape(-1, 1, 28, 28), columns=len(view.dims),
+                       alt=describe.grid(view.steps, len(view.dims), "digits") + ": column by "
+                       "column, dimension " + describe.listing([dim_name(j) for j in view.dims])
+                       + f" moved from {view.low:g} (top) to {view.high:g} (bottom) from the "
+                       f"base code ({view.base_kind})",
                        caption="One column per dimension (" + ", ".join(map(dim_name, view.dims))
                        + f"), one row per step from {view.low:g} (top) to {view.high:g} "
                        f"(bottom), the others at the base code ({view.base_kind})."))
@@ -51,9 +56,11 @@ with layout.part("the sweep"):
                           "ink moved (pixels)": moved})
     if ref.kind == "vae":
         frame["KL (nats)"] = [selection.card(ref).test.kl_per_dim[j] for j in view.dims]
-    st.altair_chart(charts.bars(frame, "dimension", "ink moved (pixels)",
-                                title=f"How much each dimension changes the image (base code: "
-                                f"{view.base_kind})"), width="stretch")
+    charts.show(charts.bars(frame, "dimension", "ink moved (pixels)",
+                            title=f"How much each dimension changes the image (base code: "
+                            f"{view.base_kind})"), data=frame,
+                alt_text="Bar chart: the ink (pixels) each swept dimension moves, one bar per "
+                "dimension")
     layout.notice([c.text for c in sweep_claims(selection.card(ref), list(view.dims), moved,
                                                 view.low, view.high)])
 

@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from core import describe
 from core.app import charts, layout, live, maps, selection
 from core.images import labelled_grid
 from core.latent import decode, dim_name, manifold_codes
@@ -44,9 +45,13 @@ with layout.part("the map"):
                                                     "the base code"),
                   scatter_title="Where the test digits are" if d == 2 else "The test codes "
                   "projected onto these two dimensions")
-    live.show_view("manifold", header, {"decoder": selection.browser_parts(ref)["decoder"]},
+    live.show_view("manifold", header, {"decoder": selection.browser_parts(ref)["decoder"],
+                                        **selection.reader_parts()},
                    key=key, arrays=arrays, fallback=lambda: charts.image(
                        decode(model, lesson.map_codes(view, axes)), columns=view.steps, pad=0,
+                       alt=describe.grid(view.steps, view.steps, "digits the decoder draws")
+                       + f" on the plane of {dim_name(view.dx)} and {dim_name(view.dy)}",
+                       read=True,
                        scale=2, caption=f"{header['title']}: {dim_name(view.dx)} from "
                        f"{view.low:g} to {view.high:g} left to right, {dim_name(view.dy)} "
                        f"from {view.high:g} down to {view.low:g}, in {axes.unit}s"))
@@ -63,7 +68,7 @@ with layout.part("the map"):
                        "other dimension at the base code, while each test code keeps its own. A "
                        "digit's place in the scatter is not where the map draws it.")
 
-    st.subheader("Decode points you pick")
+    st.header("Decode points you pick")
     st.markdown("Click test digits on the scatter (click again to drop one): each decodes from "
                 "its own full code. Or type points on the map's axes as `x, y` pairs separated "
                 "by `;`: they decode on the slice. Two points and *as a line* decodes the path.")
@@ -78,8 +83,13 @@ with layout.part("the map"):
     if z is None:
         raise layout.Nothing("No points picked yet: click the scatter or type some.")
     shown = np.stack([axes.from_z(z[:, j].numpy(), j) for j in dims], 1)
-    charts.picture(labelled_grid(decode(model, z), [f"({a:.1f}, {b:.1f})" for a, b in shown],
-                                 columns=min(len(z), 12), scale=3, cmap=selection.cmap()),
+    x_hat = decode(model, z)
+    where = [f"({a:.1f}, {b:.1f})" for a, b in shown]
+    charts.picture(labelled_grid(x_hat, where, columns=min(len(z), 12), scale=3,
+                                 cmap=selection.cmap()),
+                   alt=charts.read_digits(f"{len(z)} digit{'s' * (len(z) > 1)} decoded at ({dim_name(view.dx)}, "
+                                          f"{dim_name(view.dy)}) = " + describe.listing(where),
+                                          x_hat),
                    caption=f"Decoded at the codes labelled ({dim_name(view.dx)}, "
                    f"{dim_name(view.dy)}), in {axes.unit}s")
 

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core import describe
 from core import embeddings as emb
 from core.app import charts, layout, live, maps, selection
 from core.app import embedding_maps as cache
@@ -50,9 +51,14 @@ with layout.part(f"the {method} map"):
     header.update(lut=live.colours(selection.cmap()), cmap=selection.cmap(),
                   version=f"{ref.label}|{shown.source}", title=f"{method} of {len(mu):,} test "
                   f"codes ({shown.source}): point to decode, click to pick")
-    live.show_view("embedding", header, {"decoder": selection.browser_parts(ref)["decoder"]},
+    live.show_view("embedding", header, {"decoder": selection.browser_parts(ref)["decoder"],
+                                         **selection.reader_parts()},
                    key=key, arrays=arrays, fallback=lambda: (
-                       st.altair_chart(maps.digit_images(points, method, n=400), width="stretch"),
+                       charts.show(maps.digit_images(points, method, n=400),
+                                   alt_text=f"400 of the test digits drawn as pictures at their "
+                                   f"place on the {method} map",
+                                   data=charts.digit_centres(points, "x", "y"),
+                                   data_title="Each digit's points (all of the map's) in numbers: count, median and spread"),
                        st.caption(f"{min(400, len(points))} of the {len(points):,} digits drawn "
                                   "at their place on the map, by the server: pointing does not "
                                   "decode here.")))
@@ -73,18 +79,22 @@ with layout.part(f"the {method} map"):
     else:
         rows = emb.nearest(shown.xy, clicked[-1:], k=8)[0]
         caption = "The 8 test codes nearest the last point you clicked (on the map), decoded"
-    charts.picture(labelled_grid(decode(model, mu[rows]), [f"#{index[r]} ({digits[r]})"
-                                                           for r in rows],
-                                 columns=len(rows), scale=3, cmap=selection.cmap()),
-                   caption=caption)
+    x_hat, names = decode(model, mu[rows]), [f"#{index[r]} ({digits[r]})" for r in rows]
+    charts.picture(labelled_grid(x_hat, names, columns=len(rows), scale=3, cmap=selection.cmap()),
+                   caption=caption, alt=charts.read_digits(
+                       f"{caption}: test digits " + describe.listing(names)
+                       + " (index, then label), rebuilt from their codes", x_hat))
     with st.expander("Their latent vectors"):
-        st.dataframe(pd.DataFrame(mu[rows], index=[f"#{index[r]}" for r in rows],
+        st.dataframe(pd.DataFrame(mu[rows], index=pd.Index([f"#{index[r]}" for r in rows],
+                                                           name="test digit"),
                                   columns=[dim_name(j) for j in range(mu.shape[1])])
                      .style.format("{:.2f}"), width="stretch")
     if st.button("Use the first of them in Latent sliders 🕹️"):
         layout.send_to_sliders(mu[rows[0]], f"test digit #{index[rows[0]]} from the {method} map")
     if method == "PCA":
-        charts.image(decode(model, fitted.invert(clicked[-1:])), scale=4,
+        charts.image(decode(model, fitted.invert(clicked[-1:])), scale=4, read=True,
+                     alt=f"The code at ({clicked[-1, 0]:.2f}, {clicked[-1, 1]:.2f}) on the PCA "
+                         "plane, decoded",
                      where=st.columns([1, 3])[0], caption="PCA can be inverted: the code at "
                      f"exactly ({clicked[-1, 0]:.2f}, {clicked[-1, 1]:.2f}) on the plane, decoded")
 
@@ -94,22 +104,31 @@ def what_the_map_keeps() -> None:
         layout.notice([c.text for c in lesson.map_claims(shown, shipped)])
         return
     left, right = st.columns(2)
-    left.altair_chart(charts.lines(pd.DataFrame({
-        "components": np.arange(1, len(fitted.explained) + 1),
-        "variance explained": np.cumsum(fitted.explained), "map": "PCA"}),
-        "components", "variance explained", "map"), width="stretch")
+    explained = pd.DataFrame({"components": np.arange(1, len(fitted.explained) + 1),
+                              "variance explained": np.cumsum(fitted.explained), "map": "PCA"})
+    charts.show(charts.lines(explained, "components", "variance explained", "map"),
+                where=left, data=explained.drop(columns="map"), digits=3,
+                alt_text="Line chart: the share of the codes' variance the first k principal "
+                "components explain, against k")
     loadings = pd.DataFrame([{"component": f"PC{c + 1}", "dimension": dim_name(j),
                               "loading": float(fitted.components[c, j])}
                              for c in range(min(2, len(fitted.components)))
                              for j in range(mu.shape[1])])
-    right.altair_chart(charts.heatmap(loadings, "dimension", "component", "loading",
-                                      title="Loadings of the first two components",
-                                      scheme="redblue", domain=(-1, 1)), width="stretch")
+    charts.show(charts.heatmap(loadings, "dimension", "component", "loading",
+                               title="Loadings of the first two components",
+                               scheme="redblue", domain=(-1, 1)), where=right, digits=3,
+                data=loadings.pivot(index="component", columns="dimension", values="loading")
+                .reindex(columns=[dim_name(j) for j in range(mu.shape[1])]).reset_index(),
+                alt_text="Heat map: the loading of each latent dimension (across) on the first "
+                "two principal components (down), from −1 (blue) to 1 (red)")
     layout.notice([c.text for c in lesson.pca_claims(fitted, shown.trust)])
 
 
 def images_on_the_map() -> None:
-    st.altair_chart(maps.digit_images(points, method, n=250), width="stretch")
+    charts.show(maps.digit_images(points, method, n=250),
+                alt_text=f"250 of the test digits drawn as pictures at their place on the "
+                f"{method} map", data=charts.digit_centres(points, "x", "y"),
+                data_title="Each digit's points (all of the map's) in numbers: count, median and spread")
     st.caption("250 of the digits drawn at their place on the map: watch styles, not just "
                "labels, change smoothly across it.")
 

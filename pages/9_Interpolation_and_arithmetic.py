@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core import zoo
+from core import describe, zoo
 from core.app import charts, layout, selection, walks
 from core.claims import a_digit
 from core.images import labelled_grid, seeded_indices
@@ -41,7 +41,9 @@ with layout.part("the walks"):
         shown = seeded_indices(len(x_test), 24, int(seed))
         charts.picture(labelled_grid(x_test[shown], [f"#{i}" for i in shown], columns=12,
                                      scale=2, cmap=selection.cmap()),
-                       caption="Type the numbers below the digits you want into the boxes below.")
+                       caption="Type the numbers below the digits you want into the boxes below.",
+                       alt="24 test digits, each over its index: " + describe.listing(
+                           [f"#{i} ({a_digit(int(labels[i]))})" for i in shown]))
     a, b, s = st.columns(3)
     first = int(a.number_input("Digit A (test index)", 0, len(x_test) - 1, 1, key="interp_a",
                                persist_state="session"))
@@ -63,7 +65,11 @@ with layout.part("the walks"):
         charts.picture(labelled_grid(images, [f"t = {t:.2f}" for t in np.linspace(0, 1, steps)],
                                      columns=steps, scale=2, cmap=selection.cmap()),
                        caption=f"{title} — middle steps {distance[title]:.2f} from the nearest "
-                       "real test digit")
+                       "real test digit",
+                       alt=charts.read_digits(f"{title}: {steps} steps from test digit #{first} "
+                                              f"({a_digit(int(labels[first]))}) at t = 0 to "
+                                              f"#{second} ({a_digit(int(labels[second]))}) at "
+                                              "t = 1", images))
     layout.trained_alike(pair, "the bottleneck")
     vae = [m for name, m in models.items() if m.kind == "vae"]
     norms = lesson.halfway_norms(vae[0], x_test[[first, second]]) if vae else {}
@@ -99,7 +105,11 @@ def arithmetic() -> None:
         images = torch.cat([x_abc, decode(model, z), decode(model, result)])
         charts.picture(labelled_grid(images, ["A", "B", "C", "A rebuilt", "B rebuilt", "C rebuilt",
                                               "A + B - C"], columns=7, scale=3, cmap=selection.cmap()),
-                       caption=f"{ref.label}; digits {labels[ia]}, {labels[ib]}, {labels[ic]}")
+                       caption=f"{ref.label}; digits {labels[ia]}, {labels[ib]}, {labels[ic]}",
+                       alt=charts.read_digits(
+                           f"Seven digits: A, B and C (test digits #{ia}, #{ib} and #{ic}, labelled "
+                           f"{labels[ia]}, {labels[ib]} and {labels[ic]}), the three rebuilt by "
+                           f"{ref.label}, and A + B − C decoded", images))
         st.caption(f"‖A + B − C‖ = {result.norm():.2f} against ‖A‖ = {z[0].norm():.2f}.")
         with layout.part("the classifier's reading"):
             verdict = judge(zoo.load_classifier(), images[-1:])

@@ -10,33 +10,95 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from core import describe, palette, zoo
 from core.app import selection
+from core.checkpoint import ClassifierError
+from core.classifier import predict_proba
 from core.images import png, tile, to_pixels
 from core.lessons.compare import Verdict
 
 
-def picture(rgb: np.ndarray, *, scale: int = 1, caption: str | None = None,
+def picture(rgb: np.ndarray, *, alt: str, scale: int = 1, caption: str | None = None,
             width: int | None = None, where: Any = st) -> None:
-    """Show an RGB uint8 array (H, W, 3) `scale` times larger, or `width` pixels wide.
+    """Show an RGB uint8 array (H, W, 3) `scale` times larger, or `width` pixels wide, with the
+    text alternative `alt` (what it shows, for a screen reader; `core.describe` words it).
 
     The PNG holds the array's own pixels; the browser enlarges it (pixelated, see layout's CSS).
     """
-    where.image(png(rgb), caption=caption, width=width or rgb.shape[1] * scale)
+    where.image(png(rgb), caption=caption, width=width or rgb.shape[1] * scale, alt=alt)
 
 
-def image(images: torch.Tensor | np.ndarray, *, columns: int | None = None, scale: int = 3,
-          caption: str | None = None, pad: int = 2, width: int | None = None,
-          where: Any = st) -> None:
-    """Show images (N, 1, 28, 28) as one crisp grid in the session's colour map."""
+def image(images: torch.Tensor | np.ndarray, *, alt: str, read: bool = False,
+          columns: int | None = None, scale: int = 3, caption: str | None = None, pad: int = 2,
+          width: int | None = None, where: Any = st) -> None:
+    """Show images (N, 1, 28, 28) as one crisp grid in the session's colour map, described by
+    `alt`; with `read`, the description adds what the digit classifier reads in them (for
+    digits a model drew: the words then say what the picture shows, not what it should)."""
     grid = tile(images, columns=columns or len(images), pad=pad)
-    picture(to_pixels(grid, scale=1, cmap=selection.cmap()), scale=scale, caption=caption,
-            width=width, where=where)
+    if read:
+        alt = read_digits(alt, images)
+    picture(to_pixels(grid, scale=1, cmap=selection.cmap()), alt=alt, scale=scale,
+            caption=caption, width=width, where=where)
+
+
+def read_digits(alt: str, images: torch.Tensor | np.ndarray) -> str:
+    """`alt` and what the zoo's classifier reads in images (N, 1, 28, 28), in words
+    (`describe.readings`); `alt` alone when the classifier cannot be loaded: the picture is
+    still shown, described less."""
+    try:
+        classifier = zoo.load_classifier()
+    except ClassifierError:
+        return alt
+    proba = predict_proba(classifier, torch.as_tensor(images)).numpy()
+    return f"{alt}; {describe.readings(proba)}"
 
 
 def digit_colors() -> dict[str, Any]:
-    """Altair's colour encoding for digits 0-9: ten distinct categorical colours."""
-    return {"color": alt.Color("digit:N", scale=alt.Scale(scheme="tableau10"),
+    """Altair's colour encoding for digits 0-9: `core.palette.DIGITS`, ten colours that stay
+    apart with the common colour deficiencies."""
+    return {"color": alt.Color("digit:N", scale=alt.Scale(domain=list(range(10)),
+                                                          range=list(palette.DIGITS)),
                                legend=alt.Legend(title="digit", orient="right"))}
+
+
+def digit_names(x: str, y: str, *, clip: bool = False) -> alt.LayerChart:
+    """Each digit written at the median of its points, to layer over a scatter of the data
+    (columns x, y, "digit"; within a facet, per panel): the colour is never the only way to tell
+    the digits apart. The medians keep the columns' names, so the axes keep theirs."""
+    base = alt.Chart().transform_aggregate(
+        **{x: f"median({x})", y: f"median({y})"}, groupby=["digit"]).encode(
+        x=f"{x}:Q", y=f"{y}:Q", text="digit:N")
+    halo = base.mark_text(fontSize=15, fontWeight="bold", stroke="white", strokeWidth=4,
+                          strokeOpacity=0.9, clip=clip)
+    return alt.layer(halo, base.mark_text(fontSize=15, fontWeight="bold", color="black",
+                                          clip=clip))
+
+
+def show(chart: alt.TopLevelMixin, *, alt_text: str, data: pd.DataFrame | None = None,
+         where: Any = st, width: str | None = "stretch", digits: int = 2,
+         data_title: str | None = None) -> None:
+    """A chart, its description `alt_text` (what it plots, read by a screen reader) and, with
+    `data`, the numbers it plots as a table in an expander beneath: a reader who cannot see the
+    chart gets the figures, and anyone can check a claim against them."""
+    where.altair_chart(chart, width=width, alt=alt_text)
+    if data is not None:
+        with where.expander(data_title or f"The chart's numbers ({len(data)} rows)"):
+            st.table(data.round(digits), hide_index=True)
+
+
+def bce_table(bce: dict[str, np.ndarray], digits: list[str]) -> pd.DataFrame:
+    """What `bce_bars` plots, a row per digit and a column per model (nats)."""
+    return pd.DataFrame({"digit": digits, **{f"{name} (nats)": values
+                                             for name, values in bce.items()}})
+
+
+def digit_centres(frame: pd.DataFrame, x: str, y: str, by: list[str] = ()) -> pd.DataFrame:
+    """A scatter of digits in numbers: for each digit (and each value of the columns `by`),
+    how many points, their median x and y and their spread (standard deviations)."""
+    grouped = frame.groupby([*by, "digit"], observed=True)
+    return pd.DataFrame({"points": grouped.size(), f"median {x}": grouped[x].median(),
+                         f"median {y}": grouped[y].median(), f"spread {x}": grouped[x].std(),
+                         f"spread {y}": grouped[y].std()}).reset_index()
 
 
 def on_canvas(chart: alt.Chart) -> alt.Chart:
@@ -60,7 +122,8 @@ def lines(frame: pd.DataFrame, x: str, y: str, color: str, *, log_x: bool = Fals
     scale = alt.Scale(type="log", base=2) if log_x else alt.Scale()
     return alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X(f"{x}:Q", scale=scale, axis=axis), y=alt.Y(f"{y}:Q", scale=alt.Scale(zero=False)),
-        color=f"{color}:N", tooltip=[alt.Tooltip(c, format=".1f") if frame[c].dtype.kind == "f"
+        color=f"{color}:N", shape=f"{color}:N", strokeDash=f"{color}:N",  # not colour alone
+        tooltip=[alt.Tooltip(c, format=".1f") if frame[c].dtype.kind == "f"
                                      else c for c in frame.columns],
     ).properties(height=height)
 
@@ -78,12 +141,12 @@ def digit_scatter(frame: pd.DataFrame, x: str, y: str, *, title: str | None = No
                   height: int = 330, size: int = 12, x_title: str | None = None,
                   y_title: str | None = None, tooltip: list[Any] | None = None) -> alt.Chart:
     """Codes as points coloured by their digit: frame has columns x, y and "digit"."""
-    return on_canvas(alt.Chart(frame, title=title or "").mark_circle(size=size, opacity=0.6)
-                     .encode(x=alt.X(f"{x}:Q", title=x_title or x),
-                             y=alt.Y(f"{y}:Q", title=y_title or y),
-                             tooltip=tooltip or ["digit:N", *(["index:Q"] if "index" in frame
-                                                               else [])], **digit_colors())
-                     .properties(height=height))
+    points = (alt.Chart().mark_circle(size=size, opacity=0.6)
+              .encode(x=alt.X(f"{x}:Q", title=x_title or x), y=alt.Y(f"{y}:Q", title=y_title or y),
+                      tooltip=tooltip or ["digit:N", *(["index:Q"] if "index" in frame else [])],
+                      **digit_colors()))
+    return on_canvas(alt.layer(points, digit_names(x, y), data=frame)
+                     .properties(title=title or "", height=height))
 
 
 def bce_bars(bce: dict[str, np.ndarray], digits: list[str], *, title: str,
@@ -94,10 +157,16 @@ def bce_bars(bce: dict[str, np.ndarray], digits: list[str], *, title: str,
                           for name, values in bce.items() for digit, value in zip(digits, values)])
     return alt.Chart(frame, title=title).mark_bar().encode(
         x=alt.X("digit:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
-        xOffset="model:N", y=alt.Y("BCE (nats):Q"),
-        color=alt.Color("model:N", legend=alt.Legend(orient="top", title=None)),
+        xOffset=alt.XOffset("model:N", sort=list(bce)), y=alt.Y("BCE (nats):Q"),
+        # the legend says the bars' order, so no model is told apart by its colour alone
+        color=alt.Color("model:N", sort=list(bce), legend=alt.Legend(
+            orient="top", title="bars, left to right:")),
         tooltip=["model", "digit", alt.Tooltip("BCE (nats):Q", format=".1f")],
     ).properties(height=height)
+
+
+# A heat map with at most this many cells writes each cell's value in it.
+WRITTEN_CELLS = 120
 
 
 def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, *, title: str = "",
@@ -107,19 +176,28 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, *, title: str = "",
     value in a tooltip; a diverging scheme ("redblue") centres on domain."""
     scale = alt.Scale(scheme=scheme, **({"domain": list(domain)} if domain else {}),
                       **({"reverse": True} if scheme == "redblue" else {}))
-    return alt.Chart(frame, title=title).mark_rect().encode(
-        x=alt.X(f"{x}:N", sort=sort_x or None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{y}:N"), color=alt.Color(f"{value}:Q", scale=scale),
-        tooltip=[x, y, alt.Tooltip(f"{value}:Q", format=".2f")],
-    ).properties(height=height)
+    base = alt.Chart(frame, title=title).encode(
+        x=alt.X(f"{x}:N", sort=sort_x or None, axis=alt.Axis(labelAngle=0)), y=alt.Y(f"{y}:N"))
+    cells = base.mark_rect().encode(color=alt.Color(f"{value}:Q", scale=scale),
+                                    tooltip=[x, y, alt.Tooltip(f"{value}:Q", format=".2f")])
+    if len(frame) > WRITTEN_CELLS:
+        return cells.properties(height=height)
+    # few enough cells to write each value in it: the colour is not the only way to read it
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text(f"{value}:Q", format=".1f"),
+        color=alt.value("black"))
+    halo = base.mark_text(fontSize=10, stroke="white", strokeWidth=3, strokeOpacity=0.8).encode(
+        text=alt.Text(f"{value}:Q", format=".1f"))
+    return (cells + halo + text).properties(height=height)
 
 
 def faceted_codes(frame: pd.DataFrame, facet: str, order: list[str], columns: int = 3) -> alt.Chart:
     """Small multiples of 2-D codes (columns z0, z1, digit), one panel per value of `facet`,
     each with its own axes."""
-    chart = alt.Chart(frame).mark_circle(size=8, opacity=0.6).encode(
-        x=alt.X("z0:Q"), y=alt.Y("z1:Q"), **digit_colors(),
-    ).properties(width=220, height=190).facet(
+    points = alt.Chart().mark_circle(size=8, opacity=0.6).encode(
+        x=alt.X("z0:Q"), y=alt.Y("z1:Q"), **digit_colors())
+    chart = alt.layer(points, digit_names("z0", "z1"), data=frame).properties(
+        width=220, height=190).facet(
         facet=alt.Facet(f"{facet}:N", sort=order, title=None), columns=columns,
     ).resolve_scale(x="independent", y="independent")
     return on_canvas(chart)
@@ -173,8 +251,11 @@ def verdict(v: Verdict, title: str) -> None:
     share that looks like a digit, the first 40 samples, the labels' histogram and entropy."""
     st.markdown(f"**{title}**")
     st.metric("look like a digit", f"{v.confident:.0%}")
-    image(v.images, columns=8, scale=2, pad=1)
-    st.altair_chart(bars(pd.DataFrame({"digit": range(10), "samples": v.histogram}), "digit",
-                         "samples", height=170), width="stretch")
+    image(v.images, columns=8, scale=2, pad=1, read=True,
+          alt=f"The first {len(v.images)} of the {v.n:,} decoded random codes")
+    histogram = pd.DataFrame({"digit": range(10), "samples": v.histogram})
+    show(bars(histogram, "digit", "samples", height=170), data=histogram,
+         alt_text=f"Bar chart: how many of the {v.n:,} samples the classifier reads as each "
+         "digit, 0 to 9")
     st.caption(f"Entropy of the labels: {v.entropy_bits:.2f} bits (3.32 if all ten digits "
                "came out equally often).")

@@ -178,11 +178,21 @@ _CSS = """
 [data-testid="stImageContainer"] { max-width: 100%; }
 /* Chart tooltips that show a digit (Embeddings) get it at 28 x 28: draw it three times larger. */
 #vg-tooltip-element img { width: 84px; height: 84px; image-rendering: pixelated; }
-/* A formula wider than a phone scrolls in its own box instead of running off the screen. */
+/* A formula wider than a phone scrolls in its own box instead of running off the screen; the
+   lessons' formulas are set on two lines and a little smaller there, so that none needs to (a
+   box that scrolls is out of a keyboard's reach unless it can take the focus). */
 .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2rem; }
+@media (max-width: 640px) { .katex-display { font-size: 0.85em; } }
 /* So do a table (the zoo's, on Home) and a chart wider than the screen (KL weight's panels of
    codes, three to a row): Streamlit lets both run off a phone's edge. */
 [data-testid="stMarkdownContainer"] table { display: block; overflow-x: auto; }
 [data-testid="stFullScreenFrame"]:has(> * > [data-testid="stVegaLiteChart"]) { overflow-x: auto; }
+/* A slider's value in the text colour, not the theme's red: in dark mode that red is 3.9:1
+   against the background (WCAG asks 4.5:1). */
+[data-testid="stSliderThumbValue"] { color: inherit; }
+/* Streamlit's small buttons (a chart's toolbar, the tabs' scroll arrows) are under WCAG 2.2's
+   24 x 24 px target size on a phone; give them room. */
+[data-testid="stBaseButton-elementToolbar"], [data-testid="stTabsScrollLeft"],
+[data-testid="stTabsScrollRight"] { min-width: 24px; min-height: 24px; }
 </style>
 """

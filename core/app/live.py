@@ -15,6 +15,7 @@ canvas, an error), `show` draws the page's server-side `fallback` instead, for t
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from core import palette
 from core.app.selection import Part
 from core.images import lookup_table
 from core.webspec import Arrays, pack, part_packet
@@ -43,7 +45,8 @@ def _component() -> Callable[..., Any]:
     (`nn.js`), the lessons' views and the entry point that picks one."""
     # Not in a shadow root: the page's tests and benchmarks find the canvas and inputs with
     # plain selectors; the stylesheet's classes all start with "ll-".
-    js = "\n".join((WEB / name).read_text() for name in SCRIPTS)
+    js = "\n".join([f"const DIGIT_COLOURS = {json.dumps(list(palette.DIGITS))};"]
+                   + [(WEB / name).read_text() for name in SCRIPTS])
     return st.components.v2.component(NAME, js=js, css=(WEB / "live.css").read_text(),
                                       isolate_styles=False)
 

@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.app.charts import digit_colors
+from core import describe
+from core.app import charts
+from core.app.charts import digit_colors, digit_names
 from core.latent import dim_name
 
 
@@ -29,8 +31,10 @@ def scatter_matrix(table: pd.DataFrame, cell: int = 110) -> alt.VConcatChart:
                              .encode(x=alt.X(f"{b}:Q", title=b),
                                      y=alt.Y("density:Q", title=None, axis=None)))
             else:
-                cells.append(base.mark_circle(size=5, opacity=0.5).encode(
-                    x=alt.X(f"{b}:Q", title=b), y=alt.Y(f"{a}:Q", title=a), **digit_colors()))
+                points = alt.Chart().mark_circle(size=5, opacity=0.5).encode(
+                    x=alt.X(f"{b}:Q", title=b), y=alt.Y(f"{a}:Q", title=a), **digit_colors())
+                cells.append(alt.layer(points, digit_names(b, a), data=table)
+                             .properties(width=cell, height=cell))
         rows.append(alt.hconcat(*cells))
     return alt.vconcat(*rows)
 
@@ -53,7 +57,14 @@ def pairs_expander(mu: np.ndarray, labels: np.ndarray, scaled: Callable[[np.ndar
         sub = np.random.default_rng(1).choice(len(mu), n, replace=False)
         table = pd.DataFrame(np.stack([scaled(mu[sub, j], j) for j in chosen], 1),
                              columns=[dim_name(j) for j in chosen]).assign(digit=labels[sub])
-        st.altair_chart(scatter_matrix(table))
+        charts.show(scatter_matrix(table), width=None,
+                    alt_text=f"Scatter matrix of {n} test codes: for each pair of the dimensions "
+                    f"{describe.listing(table.columns[:-1].tolist())}, a scatter plot with each "
+                    "digit written at the median of its points; on the diagonal, each "
+                    "dimension's density",
+                    data=table.describe().T.reset_index(names="dimension")[
+                        ["dimension", "mean", "std", "min", "50%", "max"]],
+                    data_title="Each dimension in numbers: mean, spread, range")
         st.caption(f"{n} test codes, on the map's axes; the diagonal shows each dimension's "
                    "density. Round, overlapping blobs centred on 0 are what a VAE's prior asks for.")
 
@@ -82,6 +93,7 @@ def posterior_map(codes: pd.DataFrame, mu: np.ndarray, rings: list[np.ndarray],
 
     layers = [alt.Chart(codes).mark_circle(size=12, opacity=0.5, clip=True).encode(
                   **xy(), **digit_colors()),
+              alt.layer(digit_names("z0", "z1", clip=True), data=codes),
               alt.Chart(pd.DataFrame(cloud, columns=["z0", "z1"])).mark_circle(
                   size=10, color="black", opacity=0.5, clip=True).encode(**xy())]
     for ring, dash in zip(rings, ([], [4, 3])):

@@ -27,7 +27,7 @@ from core.models import Autoencoder
 from core.own import OwnModel
 from core.picker import Options, options_from_cards
 from core.reference import DEFAULT, ModelRef
-from core.webspec import Arrays, decoder_part, encoder_part
+from core.webspec import Arrays, classifier_part, decoder_part, encoder_part
 
 REF_KEY, CMAP_KEY, OWN_KEY = "model_ref", "cmap", "own_models"
 
@@ -166,6 +166,20 @@ def browser_parts(ref: ModelRef) -> dict[str, Part]:
     if mine.spec is None:  # kept on the session's own model, never in a process-wide cache
         mine.spec = _parts(mine.model)
     return mine.spec
+
+
+@st.cache_resource(show_spinner=False)
+def _classifier_part() -> Part:
+    return classifier_part(zoo.load_classifier())
+
+
+def reader_parts() -> dict[str, Part]:
+    """{"classifier": the zoo's classifier as the browser runs it}, for a live view to say what
+    the digit it drew looks like; {} when the classifier cannot be loaded (the view says less)."""
+    try:
+        return {"classifier": _classifier_part()}
+    except ClassifierError:
+        return {}
 
 
 def cards_by_size(beta: float = 1.0) -> dict[str, dict[int, Card]]:

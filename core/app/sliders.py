@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core.app import charts, live
+from core.app import charts, live, selection
 from core.app.selection import Part
 from core.latent import decode, dim_name
 from core.lessons.sliders import clip
@@ -35,7 +35,8 @@ def show(parts: dict[str, Part], z: np.ndarray, *, version: int, key: str, cmap:
     """
     header = {"d": len(z), "limit": limit, "version": version, "z": live.rounded(z, 1),
               "lut": live.colours(cmap), "cmap": cmap, "caption": caption}
-    return live.show("sliders", header, {"decoder": parts["decoder"]}, key=key,
+    return live.show("sliders", header, {"decoder": parts["decoder"], **selection.reader_parts()},
+                     key=key,
                      default={"z": [float(v) for v in z]}, on_z_change=on_change,
                      fallback=lambda: _server_sliders(model, keys_, limit, caption),
                      note="Your browser could not run the live view, so the server decodes the "
@@ -55,7 +56,9 @@ def _server_sliders(model: Autoencoder, keys_: list[str], limit: float, caption:
         right.slider(dim_name(j), -limit, limit, float(st.session_state[key]), step=0.1,
                      key=f"server_{key}", on_change=_moved, args=(f"server_{key}", key))
     z = torch.tensor([[st.session_state[key] for key in keys_]], dtype=torch.float32)
-    charts.image(decode(model, z), scale=8, caption=caption, where=left)
+    charts.image(decode(model, z), scale=8, caption=caption, where=left, read=True,
+                 alt="The digit decoded from the sliders' code, " + ", ".join(
+                     f"{dim_name(j)} = {v:.1f}" for j, v in enumerate(z[0].tolist())))
 
 
 def set_code(keys_: list[str], z: np.ndarray, limit: float, source: str = "") -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from core import own, portable, zoo
+from core import describe, own, portable, zoo
 from core.app import charts, selection
 from core.checkpoint import WeightsError
 from core.images import seeded_indices
@@ -28,11 +28,17 @@ def _curves(job: own.TrainingJob, log: bool) -> None:
         frame = pd.DataFrame(job.batches, columns=["step", "loss", "reconstruction", "KL"])
         long = frame.melt("step", ["loss", "reconstruction", "KL"] if job.config.kind == "vae"
                           else ["loss"], var_name="term", value_name="nats")
-        st.altair_chart(alt.Chart(long).mark_line(strokeWidth=1).encode(
+        terms = ["loss", "reconstruction", "KL"]
+        charts.show(alt.Chart(long).mark_line(strokeWidth=1).encode(
             x=alt.X("step:Q", title="optimiser step (batch)"),
             y=alt.Y("nats:Q", scale=scale, title="nats per image"),
-            color=alt.Color("term:N", sort=["loss", "reconstruction", "KL"]),
-        ).properties(height=280, title="Loss of every batch"), width="stretch")
+            color=alt.Color("term:N", sort=terms), strokeDash=alt.StrokeDash("term:N", sort=terms),
+        ).properties(height=280, title="Loss of every batch"),
+            alt_text=f"Line chart: the loss of each of the {len(frame):,} batches so far (nats "
+            "per image)" + (", with its reconstruction and KL terms" if job.config.kind == "vae"
+                            else ""),
+            data=frame.iloc[::max(1, len(frame) // 20)], data_title="The batches in "
+            f"numbers (one in {max(1, len(frame) // 20)})")
     if not job.epochs:
         return
     frame = _epoch_frame(job)
@@ -40,11 +46,13 @@ def _curves(job: own.TrainingJob, log: bool) -> None:
         if term == "KL" and job.config.kind == "ae":
             column.caption("An autoencoder has no KL term.")
             continue
-        column.altair_chart(alt.Chart(frame).mark_line(point=True).encode(
+        charts.show(alt.Chart(frame).mark_line(point=True).encode(
             x=alt.X("epoch:O"), y=alt.Y(f"{term}:Q", scale=scale, title=f"{term} (nats)"),
-            color=alt.Color("split:N", title=None),
+            color=alt.Color("split:N", title=None), shape=alt.Shape("split:N", title=None),
         ).properties(height=240, title=f"{term.capitalize() if term != 'KL' else 'KL'} per epoch"),
-            width="stretch")
+            where=column, alt_text=f"Line chart: the {term} (nats) after each epoch, on the "
+            "training digits and on the test digits",
+            data=frame.pivot(index="epoch", columns="split", values=term).reset_index())
 
 
 def progress() -> None:
@@ -71,7 +79,9 @@ def progress() -> None:
         rows = torch.cat([x_test[seeded_indices(len(x_test), 8, 0)],
                           *[torch.from_numpy(r) for r in job.rows]])
         charts.image(rows, columns=8, scale=2, caption=" · ".join(
-            ["originals"] + [f"epoch {r.epoch}" for r in job.epochs]) + ", top to bottom")
+            ["originals"] + [f"epoch {r.epoch}" for r in job.epochs]) + ", top to bottom",
+            alt=describe.grid(len(job.rows) + 1, 8, "digits") + ": eight test digits in the "
+            "first row, then their reconstruction after each epoch, one row per epoch")
     if job.state == "failed":
         st.error(f"Training failed ({job.error}). Nothing was kept; try smaller settings.")
     models = selection.own_models()

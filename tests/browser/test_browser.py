@@ -13,9 +13,11 @@ import numpy as np
 import pytest
 import torch
 
+from bench.accessibility import audit
 from bench.common import server, wait_idle
 from core import webspec, zoo
 from core.app import course
+from core.classifier import predict_proba
 from core.data import load_mnist
 from core.images import to_pixels
 from core.latent import decode
@@ -47,8 +49,25 @@ NO_PICTURES_UNTIL_USED = {"Train_your_own",  # test_a_tiny_training_run_shows_it
                           "Glossary"}  # words only
 
 
+# What fails the accessibility check: axe-core's serious and critical violations of WCAG 2.0-2.2
+# A/AA and its best practices, and headings out of order (a screen reader's outline of the page).
+# No rule is excluded: every violation found in Streamlit's own chrome (its captions' faded text,
+# the chart toolbar's target size, a slider's red value in dark mode) is fixed by the theme or
+# the app's CSS (.streamlit/config.toml, core/app/layout.py).
+FAILING_IMPACTS = {"serious", "critical"}
+ALSO_FAILING = {"heading-order"}
+
+
+def inaccessible(found: dict[str, list[dict]]) -> list[str]:
+    """The violations that fail the check, as "where: rule (impact) xN [elements]"."""
+    return [f"{where}: {v['rule']} ({v['impact']}) x{v['nodes']} {v['seen']}"
+            for where, vs in found.items() for v in vs
+            if v["impact"] in FAILING_IMPACTS or v["rule"] in ALSO_FAILING]
+
+
 @pytest.mark.parametrize("name", PAGES, ids=lambda n: n or "Home")
 def test_every_page_loads_without_an_exception_and_shows_its_pictures(site, name):
+    """And passes axe-core in each of its tabs at 1400 px (light and dark) and 390 px."""
     page = open_page(site, name)
     assert page.locator(EXCEPTION).count() == 0
     if name not in NO_PICTURES_UNTIL_USED:
@@ -59,11 +78,17 @@ def test_every_page_loads_without_an_exception_and_shows_its_pictures(site, name
         .filter(e => e.querySelector('img').getBoundingClientRect().width
                      > e.getBoundingClientRect().width + 1).length""")
     assert overflowing == 0
+    found = {f"1400 px, {where}": v for where, v in audit(page).items()}
+    page.emulate_media(color_scheme="dark")  # Streamlit's theme follows the system's by default
+    found |= {f"1400 px dark, {where}": v for where, v in audit(page, ["color-contrast"]).items()}
+    page.emulate_media(color_scheme="light")
     # On a phone nothing runs past the screen's edge unless a box scrolls it by design (a wide
     # formula, a table, a chart's facets); MathML is the screen reader's copy, hidden.
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(1000)
     assert page.evaluate(PAST_THE_EDGE) == []
+    found |= {f"390 px, {where}": v for where, v in audit(page).items()}
+    assert inaccessible(found) == []
     page.close()
 
 
@@ -153,6 +178,31 @@ def test_the_browser_runs_the_decoder_and_encoder_as_pytorch_does(site, name):
         assert out["logvar"] == [None] * 3
     else:
         np.testing.assert_allclose(np.array(out["logvar"]), logvar.numpy(), atol=1e-4)
+
+
+def test_the_browser_reads_a_digit_as_the_classifier_does(site):
+    """The zoo's classifier in `web/nn.js` (convolutions, max pooling, softmax) gives PyTorch's
+    probabilities, within float16's rounding of its weights: a live view's "looks like a 3"."""
+    classifier = zoo.load_classifier()
+    x = load_mnist("test")[0][:4]
+    metas, arrays = webspec.part_packet([webspec.classifier_part(classifier)])
+    page = site[1].new_page()
+    out = page.evaluate("""async ([source, packet, images]) => {
+        const m = await import("data:text/javascript;charset=utf-8," + encodeURIComponent(source));
+        const bytes = Uint8Array.from(atob(packet), (c) => c.charCodeAt(0));
+        const { header, arrays } = await m.readPacket(bytes);
+        const classifier = m.partFrom(header.parts[0], arrays);
+        return { p: images.map((x) => Array.from(m.classify(classifier, x))),
+                 said: m.reading(classifier, images[0]) };
+    }""", [(ROOT / "core" / "app" / "web" / "nn.js").read_text(),
+           base64.b64encode(webspec.pack({"parts": metas}, arrays)).decode(),
+           x.reshape(4, -1).tolist()])
+    page.close()
+    expected = predict_proba(classifier, x).numpy()
+    np.testing.assert_allclose(np.array(out["p"]), expected, atol=2e-3)
+    best = int(expected[0].argmax())
+    assert out["said"] == f"looks like {'an' if best == 8 else 'a'} {best} " \
+        f"({round(100 * float(expected[0, best]))} %)"
 
 
 def test_the_picked_model_survives_a_page_switch(site):

@@ -171,6 +171,8 @@ function drawView(root, header, arrays, { decoder, encoder, mapEncoder, setState
         plane.fillStyle = DIGIT_COLOURS[labels[i]];
         plane.fillRect(px(codes[2 * i]) - 1, py(codes[2 * i + 1]) - 1, 2, 2);
       }
+      plane.globalAlpha = 1;
+      nameDigits(plane, digitCentres((i) => px(codes[2 * i]), (i) => py(codes[2 * i + 1]), labels));
     }
     context.clearRect(0, 0, S, S);
     context.drawImage(root.plane, 0, 0);

@@ -1,9 +1,41 @@
 // What the map views share: the digits' colours, form controls, the base codes a view offers,
 // the nearest points to the pointer, and grids decoded in Web Workers.
 
-// Tableau 10, as the lessons' Altair charts colour digits
-const DIGIT_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-                       "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+// DIGIT_COLOURS, the digits' colours, is `core.palette.DIGITS`: live.py writes it ahead of
+// these scripts, so the maps colour digits as the lessons' Altair charts do.
+
+/** Where each digit's points are: the median of their (x, y) on the canvas, digit -> [x, y]
+ * (null for a digit with no points). */
+function digitCentres(x, y, labels) {
+  const median = (v) => { v.sort((a, b) => a - b); return v[Math.floor(v.length / 2)]; };
+  return Array.from({ length: 10 }, (_, k) => {
+    const xs = [], ys = [];
+    for (let i = 0; i < labels.length; i++) if (labels[i] === k) { xs.push(x(i)); ys.push(y(i)); }
+    return xs.length ? [median(xs), median(ys)] : null;
+  });
+}
+
+/** Each digit written at its centre, black on a white halo: colour is never the only way to
+ * tell the digits apart on a map. */
+function nameDigits(context, centres) {
+  context.save();
+  context.font = "bold 15px sans-serif"; context.textAlign = "center"; context.textBaseline = "middle";
+  context.lineWidth = 4; context.strokeStyle = "rgba(255,255,255,0.9)"; context.fillStyle = "#000";
+  centres.forEach((c, k) => { if (c) { context.strokeText(String(k), c[0], c[1]); context.fillText(String(k), c[0], c[1]); } });
+  context.restore();
+}
+
+/** After the student pauses (a quarter of a second), say in `el` what the classifier reads in
+ * the pixels x just drawn: `before` + "looks like a 3 (94 %)". `el` is a live region, so a
+ * screen reader says it; reading at every step of a drag would cost as much as the drawing. */
+function sayReading(root, el, classifier, x, before) {
+  clearTimeout(root.readTimer);
+  if (!classifier) return;
+  root.readTimer = setTimeout(() => { el.textContent = before + reading(classifier, x); }, 250);
+}
+
+/** "a 3", "an 8". */
+function aDigit(k) { return k === 8 ? "an 8" : `a ${k}`; }
 
 function html(root, text) { root.insertAdjacentHTML("beforeend", text); }
 

@@ -4,7 +4,7 @@
 // the same grid. Embeddings: the map drawn here; pointing decodes the exact PCA inverse, or the
 // nearest test code.
 
-function manifoldView(root, header, arrays, { decoder, setStateValue }) {
+function manifoldView(root, header, arrays, { decoder, classifier, setStateValue }) {
   const { d, lut, centre, scale } = header;
   const dimOptions = Array.from({ length: d }, (_, j) => [j, `z${j}`]);
   if (!root.querySelector(".ll-controls")) {
@@ -27,15 +27,16 @@ function manifoldView(root, header, arrays, { decoder, setStateValue }) {
           <div class="ll-cursor" hidden></div></div>
         <figcaption class="ll-axes"></figcaption></figure>
       <figure class="ll-probe"><figcaption class="ll-title">The digit under the pointer</figcaption>
-        <canvas width="28" height="28" class="ll-big" data-testid="ll-probe"></canvas>
+        <canvas width="28" height="28" class="ll-big" data-testid="ll-probe" role="img" aria-label="The digit at the point, decoded"></canvas>
         <figcaption class="ll-where" aria-live="polite">Point at the map or the scatter.</figcaption></figure>
       <figure class="ll-scatter-box"${arrays.codes ? "" : " hidden"}><figcaption class="ll-title ll-scatter-title"></figcaption>
         <canvas class="ll-scatter" data-testid="ll-scatter" width="360" height="360" tabindex="0"
-          aria-label="Test codes on the same axes: point to decode, click to pick a digit"></canvas>
+          aria-label="Test codes on the same axes: point or use the arrow keys to decode, click or press Enter to pick the nearest digit"></canvas>
         <figcaption class="ll-legend">${DIGIT_COLOURS.map((c, k) =>
           `<span><i style="background:${c}"></i>${k}</span>`).join("")}</figcaption>
         <figcaption class="ll-near" aria-live="polite"></figcaption></figure>
-    </div>`);
+    </div>
+    <p class="ll-status" role="status"></p>`);
   }
   const $ = (s) => root.querySelector(s);
   const map = $(".ll-map"), probe = $(".ll-big"), scatter = $(".ll-scatter");
@@ -87,11 +88,16 @@ function manifoldView(root, header, arrays, { decoder, setStateValue }) {
     const n = arrays.labels.length, W = scatter.width, px = (u) => ((u - a) / (b - a)) * W;
     context.clearRect(0, 0, W, W);
     context.strokeStyle = "#888"; context.strokeRect(0.5, 0.5, W - 1, W - 1);
+    const x = (i) => px(fromZ(arrays.codes[i * d + s.dx], s.dx, s));
+    const y = (i) => W - px(fromZ(arrays.codes[i * d + s.dy], s.dy, s));
     for (let i = 0; i < n; i++) {
       context.fillStyle = DIGIT_COLOURS[arrays.labels[i]];
-      context.fillRect(px(fromZ(arrays.codes[i * d + s.dx], s.dx, s)) - 1.5,
-                       W - px(fromZ(arrays.codes[i * d + s.dy], s.dy, s)) - 1.5, 3, 3);
+      context.fillRect(x(i) - 1.5, y(i) - 1.5, 3, 3);
     }
+    const centresKey = JSON.stringify([s.dx, s.dy, s.low, s.high, s.steps, s.standard]);
+    if (root.centresKey !== centresKey) root.centres = digitCentres(x, y, arrays.labels);
+    root.centresKey = centresKey;
+    nameDigits(context, root.centres);
     const ring = (i, colour, r) => {
       context.strokeStyle = colour; context.lineWidth = 2; context.beginPath();
       context.arc(px(fromZ(arrays.codes[i * d + s.dx], s.dx, s)), W - px(fromZ(arrays.codes[i * d + s.dy], s.dy, s)), r, 0, 2 * Math.PI);
@@ -120,13 +126,16 @@ function manifoldView(root, header, arrays, { decoder, setStateValue }) {
   };
   function probeAt(u, v, s) {
     const context = probe.getContext("2d"), image = context.createImageData(28, 28), z = codeAt(u, v, s);
-    paint(image, decode(decoder, z), lut);
+    const x = decode(decoder, z);
+    paint(image, x, lut);
     probe.dataset.code = z.join(",");
     context.putImageData(image, 0, 0);
     probe.dataset.draws = String(Number(probe.dataset.draws || 0) + 1);
     probe.dataset.at = `${u.toFixed(3)},${v.toFixed(3)}`;
-    $(".ll-where").textContent = `Decoded at (z${s.dx}, z${s.dy}) = (${u.toFixed(2)}, ${v.toFixed(2)})` +
-      (s.standard ? " in z-scores." : ".");
+    const where = `Decoded at (z${s.dx}, z${s.dy}) = (${u.toFixed(2)}, ${v.toFixed(2)})` +
+      (s.standard ? " in z-scores" : "");
+    $(".ll-where").textContent = where + ".";
+    sayReading(root, $(".ll-where"), classifier, x, where + ": ");
     drawScatter([u, v]);
     const [a, b] = extent(s), cursor = $(".ll-cursor");
     cursor.hidden = false;
@@ -137,6 +146,11 @@ function manifoldView(root, header, arrays, { decoder, setStateValue }) {
   for (const canvas of [map, scatter]) {
     canvas.onpointermove = canvas.onpointerdown = (event) => hover(canvas, event);
     canvas.onkeydown = (event) => {  // arrow keys move the point a tenth of the range
+      if (canvas === scatter && (event.key === "Enter" || event.key === " ")) {  // the keyboard's click
+        event.preventDefault();
+        pick();
+        return;
+      }
       const s = settings(), [a, b] = extent(s), step = (b - a) / 20;
       const [u, v] = root.point || [(a + b) / 2, (a + b) / 2];
       const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
@@ -145,12 +159,15 @@ function manifoldView(root, header, arrays, { decoder, setStateValue }) {
       probeAt(Math.min(b, Math.max(a, u + moves[event.key][0])), Math.min(b, Math.max(a, v + moves[event.key][1])), s);
     };
   }
-  scatter.onclick = () => {  // pick (or drop) the nearest test digit: the server decodes its full code
+  const pick = () => {  // pick (or drop) the nearest test digit: the server decodes its full code
     if (!near.length) return;
     const index = header.indices[near[0]], at = root.picked.indexOf(index);
     if (at >= 0) root.picked.splice(at, 1); else root.picked.push(index);
+    $(".ll-status").textContent = `${at >= 0 ? "Dropped" : "Picked"} test digit #${index} (${aDigit(arrays.labels[near[0]])}): ` +
+      `${root.picked.length} picked, decoded below the map.`;
     setStateValue("view", settings());
   };
+  scatter.onclick = pick;
   const changed = () => { if (redraw()) sendLater(root, setStateValue, settings); };
   for (const c of [".ll-dx select", ".ll-dy select", ".ll-low input", ".ll-high input", ".ll-standard"]) $(c).onchange = changed;
   $(".ll-steps input").oninput = redraw;  // redrawn at every step of the drag, sent on release
@@ -163,20 +180,21 @@ function manifoldView(root, header, arrays, { decoder, setStateValue }) {
   }
 }
 
-function embeddingView(root, header, arrays, { decoder, setStateValue }) {
+function embeddingView(root, header, arrays, { decoder, classifier, setStateValue }) {
   const { d, lut, method, bounds } = header, { xy, labels, codes } = arrays;
   if (!root.querySelector(".ll-maps")) {
     html(root, `<div class="ll-maps ll-two">
       <figure><figcaption class="ll-title">${header.title}</figcaption>
         <canvas class="ll-scatter" data-testid="ll-embedding" width="560" height="560" tabindex="0"
-          aria-label="${method} map of the test codes: move the pointer or the arrow keys to decode, click to pick"></canvas>
+          aria-label="${method} map of the test codes: move the pointer or the arrow keys to decode, click or press Enter to pick the point"></canvas>
         <figcaption class="ll-legend">${DIGIT_COLOURS.map((c, k) =>
           `<span><i style="background:${c}"></i>${k}</span>`).join("")}</figcaption></figure>
       <figure class="ll-probe"><figcaption class="ll-title">${method === "PCA"
         ? "The code at exactly this point of the plane, decoded" : "The nearest test code, decoded"}</figcaption>
-        <canvas width="28" height="28" class="ll-big" data-testid="ll-probe"></canvas>
+        <canvas width="28" height="28" class="ll-big" data-testid="ll-probe" role="img" aria-label="The digit at the point, decoded"></canvas>
         <figcaption class="ll-where" aria-live="polite">Point at the map.</figcaption>
-        <figcaption class="ll-near"></figcaption></figure></div>`);
+        <figcaption class="ll-near"></figcaption></figure></div>
+      <p class="ll-status" role="status"></p>`);
   }
   const $ = (s) => root.querySelector(s), canvas = $(".ll-scatter"), probe = $(".ll-big");
   const [x0, x1, y0, y1] = bounds, W = canvas.width;
@@ -185,6 +203,7 @@ function embeddingView(root, header, arrays, { decoder, setStateValue }) {
     root.dataset.version = String(header.version);
     root.picked = [...(header.picked || [])];
   }
+  let centres = null;  // the map's points do not move: their digits' centres are found once
   const draw = (near) => {
     const context = canvas.getContext("2d");
     context.clearRect(0, 0, W, W);
@@ -192,6 +211,8 @@ function embeddingView(root, header, arrays, { decoder, setStateValue }) {
       context.fillStyle = DIGIT_COLOURS[labels[i]];
       context.fillRect(px(xy[2 * i]) - 1.5, py(xy[2 * i + 1]) - 1.5, 3, 3);
     }
+    if (!centres) centres = digitCentres((i) => px(xy[2 * i]), (i) => py(xy[2 * i + 1]), labels);
+    nameDigits(context, centres);
     context.lineWidth = 2;
     for (const [u, v] of root.picked) {
       context.strokeStyle = "#000"; context.beginPath(); context.arc(px(u), py(v), 8, 0, 2 * Math.PI); context.stroke();
@@ -209,14 +230,16 @@ function embeddingView(root, header, arrays, { decoder, setStateValue }) {
     } else {
       z = Array.from(codes.subarray(near[0] * d, (near[0] + 1) * d));
     }
-    const context = probe.getContext("2d"), image = context.createImageData(28, 28);
-    paint(image, decode(decoder, z), lut);
+    const context = probe.getContext("2d"), image = context.createImageData(28, 28), x = decode(decoder, z);
+    paint(image, x, lut);
     context.putImageData(image, 0, 0);
     probe.dataset.draws = String(Number(probe.dataset.draws || 0) + 1);
     probe.dataset.code = z.join(",");
     probe.dataset.at = `${u},${v}`;
-    $(".ll-where").textContent = method === "PCA" ? `(${u.toFixed(2)}, ${v.toFixed(2)}) on the plane, decoded.`
-      : `Test digit #${header.indices[near[0]]} (a ${labels[near[0]]}), its code decoded.`;
+    const said = method === "PCA" ? `(${u.toFixed(2)}, ${v.toFixed(2)}) on the plane, decoded`
+      : `Test digit #${header.indices[near[0]]} (${aDigit(labels[near[0]])}), its code decoded`;
+    $(".ll-where").textContent = said + ".";
+    sayReading(root, $(".ll-where"), classifier, x, said + ": ");
     $(".ll-near").textContent = `The five nearest test codes on the map are digits ${near.map((i) => labels[i]).join(", ")}.`;
     draw(near);
     root.point = [u, v];
@@ -229,18 +252,27 @@ function embeddingView(root, header, arrays, { decoder, setStateValue }) {
   canvas.onpointermove = canvas.onpointerdown = (event) => probeAt(...at(event));
   canvas.onkeydown = (event) => {
     const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    const [u, v] = root.point || [(x0 + x1) / 2, (y0 + y1) / 2];
+    if (event.key === "Enter" || event.key === " ") {  // the keyboard's click, where the arrows left the point
+      event.preventDefault();
+      pick(u, v);
+      return;
+    }
     if (!moves[event.key]) return;
     event.preventDefault();
-    const [u, v] = root.point || [(x0 + x1) / 2, (y0 + y1) / 2];
     probeAt(Math.min(x1, Math.max(x0, u + (moves[event.key][0] * (x1 - x0)) / 30)),
             Math.min(y1, Math.max(y0, v + (moves[event.key][1] * (y1 - y0)) / 30)));
   };
-  canvas.onclick = (event) => {  // pick a point (or drop the picked one near it): the server decodes around it
-    const [u, v] = at(event), tolerance = (x1 - x0) / 40;
+  const pick = (u, v) => {  // pick a point (or drop the picked one near it): the server decodes around it
+    const tolerance = (x1 - x0) / 40;
     const hit = root.picked.findIndex(([a, b]) => Math.hypot(a - u, b - v) < tolerance);
     if (hit >= 0) root.picked.splice(hit, 1); else root.picked.push([u, v]);
+    $(".ll-status").textContent = `${hit >= 0 ? "Dropped" : "Picked"} the point (${u.toFixed(2)}, ${v.toFixed(2)}): ` +
+      `${root.picked.length} picked; the nearest test codes are decoded below the map.`;
     setStateValue("view", { picked: root.picked });
   };
+  canvas.onclick = (event) => pick(...at(event));
+
   const key = [decoder.name, header.cmap, method, header.version, xy.length].join("|");
   if (root.dataset.drawn !== key) {
     probeAt(...(root.point || [(x0 + x1) / 2, (y0 + y1) / 2]));

@@ -155,6 +155,29 @@ function convTranspose(x, l, side, B) {  // (cin, B, side, side) -> (cout, B, ou
   return [addBias(y, l.b, B * m), out];
 }
 
+function maxPool(x, k, side, maps) {  // (maps, side, side) -> (maps, out, out), out = floor(side / k)
+  const out = Math.floor(side / k), y = new Float32Array(maps * out * out);
+  for (let m = 0; m < maps; m++) for (let oy = 0; oy < out; oy++) for (let ox = 0; ox < out; ox++) {
+    let best = -Infinity;
+    for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
+      best = Math.max(best, x[(m * side + oy * k + ky) * side + ox * k + kx]);
+    }
+    y[(m * out + oy) * out + ox] = best;
+  }
+  return [y, out];
+}
+
+function softmax(x, B) {  // (n, B): each column to probabilities
+  const n = x.length / B, y = new Float32Array(x.length);
+  for (let b = 0; b < B; b++) {
+    let top = -Infinity, sum = 0;
+    for (let i = 0; i < n; i++) top = Math.max(top, x[i * B + b]);
+    for (let i = 0; i < n; i++) sum += (y[i * B + b] = Math.exp(x[i * B + b] - top));
+    for (let i = 0; i < n; i++) y[i * B + b] /= sum;
+  }
+  return y;
+}
+
 function regroup(x, channels, area, B, toImage) {  // (channels area, B) <-> (channels, B, area)
   const y = new Float32Array(x.length);
   for (let c = 0; c < channels; c++) for (let p = 0; p < area; p++) for (let b = 0; b < B; b++) {
@@ -176,6 +199,8 @@ export function run(layers, input, B = 1, side = 0) {
     else if (l.op === "conv") [[x, side], channels] = [conv(x, l, side, B), l.cout];
     else if (l.op === "conv_transpose") [[x, side], channels] = [convTranspose(x, l, side, B), l.cout];
     else if (l.op === "sigmoid") x = x.map((v) => 1 / (1 + Math.exp(-v)));
+    else if (l.op === "maxpool") [x, side] = maxPool(x, l.k, side, channels * B);
+    else if (l.op === "softmax") x = softmax(x, B);
     else throw new Error(`unknown layer ${l.op}`);
   }
   return x;
@@ -198,6 +223,17 @@ export function decode(decoder, z) {
 export function encode(encoder, x) {
   const h = run(encoder.layers, x, 1, 28);
   return { mu: linear(h, encoder.mu, 1), logvar: encoder.logvar ? linear(h, encoder.logvar, 1) : null };
+}
+
+/** The classifier's probabilities (10,) that 28 x 28 pixels in [0, 1] show each digit. */
+export function classify(classifier, x) {
+  return run(classifier.layers, x, 1, 28);
+}
+
+/** "looks like a 3 (94 %)": the classifier's reading of pixels x, in words. */
+export function reading(classifier, x) {
+  const p = classify(classifier, x), best = p.indexOf(Math.max(...p));
+  return `looks like ${best === 8 ? "an" : "a"} ${best} (${Math.round(100 * p[best])} %)`;
 }
 
 /** A part ready to run: {kind, latent_dim, layers[, mu, logvar]} with its weights bound. */

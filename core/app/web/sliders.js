@@ -6,8 +6,10 @@ function build(root, d, limit) {
     <div class="ll-grid">
       <div class="ll-sliders"></div>
       <figure class="ll-picture">
-        <canvas width="28" height="28" data-testid="ll-digit"></canvas>
+        <canvas width="28" height="28" data-testid="ll-digit" role="img"
+          aria-label="The digit decoded from the sliders' code"></canvas>
         <figcaption class="ll-caption"></figcaption>
+        <figcaption class="ll-reading" aria-live="polite"></figcaption>
         <figcaption class="ll-title">The current code z: one bar per dimension, ±${limit} at
           the top and bottom edges</figcaption>
         <div class="ll-bars" role="img" aria-label="bar chart of the code z"></div>
@@ -31,7 +33,7 @@ function build(root, d, limit) {
   }
 }
 
-function slidersView(root, header, arrays, { decoder, setStateValue }) {
+function slidersView(root, header, arrays, { decoder, classifier, setStateValue }) {
   const { d, limit, version, z, lut, cmap, caption } = header, key = decoder.name;
   if (!root.querySelector(".ll-grid")) build(root, d, limit);
   const inputs = [...root.querySelectorAll("input")], outputs = [...root.querySelectorAll("output")];
@@ -48,6 +50,7 @@ function slidersView(root, header, arrays, { decoder, setStateValue }) {
       pixels.data.set([lut[c], lut[c + 1], lut[c + 2], 255], 4 * i);
     }
     context.putImageData(pixels, 0, 0);
+    sayReading(root, root.querySelector(".ll-reading"), classifier, x, "Digit redrawn: ");
     code.forEach((v, j) => {
       outputs[j].textContent = v.toFixed(1);
       const share = (50 * Math.abs(v)) / limit;  // half the bar's height is ±limit
