@@ -90,6 +90,7 @@ if st.button("▶️ Start training", type="primary", disabled=busy or bool(prob
             raise layout.Advice(str(full)) from None
         st.session_state[view.JOB_KEY] = job
         st.session_state.train_used = used + images
+        layout.focus_next("train_progress")
         st.rerun()
 
 if job is not None:

@@ -38,14 +38,16 @@ with st.container(border=True):
     left, middle, right = st.columns([1, 1, 2])
     if "recon_seed" not in st.session_state:
         st.session_state.recon_seed = 0
-    if middle.button("🎲 New sample", help="Draw other test digits (the seed goes up by one)."):
+    if middle.button("🎲 New sample", key="recon_new",
+                     help="Draw other test digits (the seed goes up by one)."):
         st.session_state.recon_seed += 1
+        layout.focus_next("recon_result")
     seed = left.number_input("Seed", 0, 10_000, key="recon_seed", persist_state="session",
                              help="The same seed always shows the same digits.")
     threshold = right.slider("Binarisation threshold", 0.05, 0.95, 0.5, 0.05,
                              help="Pixels at or above it become ink (1), the rest paper (0).")
 
-with layout.part("the reconstructions"):
+with layout.result("recon_result", "The reconstructions"), layout.part("the reconstructions"):
     x_test, labels = selection.test_set()
     index = seeded_indices(len(x_test), 8, int(seed))
     x, pair, models = x_test[index], selection.pair(ref), {}

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -124,6 +126,36 @@ def part(what: str) -> Iterator[None]:
         LOGGER.exception("a part of a page failed: %s", what)
         st.error(f"Something went wrong in **{what}**. The rest of the page still works; "
                  "reload to try again.")
+
+
+FOCUS = "focus_result"  # the `result` the keyboard's focus goes to once it is drawn
+
+
+def focus_next(key: str) -> None:
+    """Ask that the focus land on the `result` container `key` once this run has drawn it: for
+    a button whose result appears further down the page (a screen reader then reads it next,
+    instead of staying on the button)."""
+    st.session_state[FOCUS] = key
+
+
+@contextmanager
+def result(key: str, label: str) -> Iterator[None]:
+    """A container for what an action produces, named `label` for a screen reader; after
+    `focus_next(key)` the focus moves to it, once."""
+    with st.container(key=key):
+        yield
+        if st.session_state.get(FOCUS) == key:
+            del st.session_state[FOCUS]
+            # Streamlit cannot focus an element itself; the script runs once, as the page draws
+            # it (the nonce makes each request a new element).
+            st.html(f"""<script data-nonce="{time.monotonic_ns()}">(() => {{
+                const box = document.querySelector(".st-key-{key}");
+                if (!box) return;
+                box.tabIndex = -1;
+                box.setAttribute("role", "region");
+                box.setAttribute("aria-label", {json.dumps(label)});
+                box.focus();
+            }})();</script>""", unsafe_allow_javascript=True)
 
 
 def notice(points: list[str]) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 import torch
 
 from core import describe, own, portable, zoo
-from core.app import charts, selection
+from core.app import charts, layout, selection
 from core.checkpoint import WeightsError
 from core.images import seeded_indices
 
@@ -60,6 +60,11 @@ def progress() -> None:
     loss curves and eight test digits rebuilt after each epoch; a finished model joins the
     session's models."""
     job: own.TrainingJob = st.session_state[JOB_KEY]
+    with layout.result("train_progress", "Watch it learn: the run's progress"):
+        _progress(job)
+
+
+def _progress(job: own.TrainingJob) -> None:
     st.header("2 · Watch it learn")
     if job.state == "queued":
         st.info("Another student's model is training on this server; yours starts as soon as it "

@@ -1,4 +1,5 @@
-"""A whole lesson by keyboard alone: Tab, arrows, Enter, Space and typing, no mouse.
+"""A whole lesson by keyboard alone: Tab, arrows, Enter, Space and typing, no mouse; and the
+focus landing on what an action produced.
 
 Latent manifold, start to end: move over the decoded map with the arrow keys (the digit under
 the point is redrawn and said in a live region), pick a test digit on the scatter with Enter
@@ -76,4 +77,21 @@ def test_a_lesson_can_be_followed_from_start_to_end_by_keyboard(site):
     wait_idle(page)
     selected = page.locator("[data-testid=stMain] [role=tab][aria-selected=true]")
     assert "Images on the map" in selected.inner_text()
+    page.close()
+
+
+def test_after_a_new_sample_the_focus_lands_on_the_reconstructions(site):
+    """A screen reader reads the new digits next, not the button again."""
+    base, b = site
+    page = b.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/Reconstruction")
+    wait_idle(page)
+    tab_to(page, ".st-key-recon_new button")
+    before = alts(page)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    page.wait_for_function(FOCUSED, arg=".st-key-recon_result")
+    focused = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+    assert focused == "The reconstructions"
+    assert alts(page) != before  # other digits, described anew
     page.close()
