@@ -42,18 +42,43 @@ def violations(page, rules: list[str] | None = None) -> list[dict]:
     return page.evaluate(RUN, only)
 
 
-def audit(page, rules: list[str] | None = None) -> dict[str, list[dict]]:
-    """The page as it stands, then each of its other tabs, and back to the first: where ->
-    violations."""
-    found = {"page": violations(page, rules)}
+# A way of seeing a page: (width in px, colour scheme, axe rules or None for all of them).
+Look = tuple[int, str, "list[str] | None"]
+
+
+def see(page, look: Look) -> None:
+    """Resize the page and set the system's colour scheme (Streamlit's theme follows it)."""
+    width, scheme, _ = look
+    size = page.viewport_size
+    if size["width"] != width:
+        page.set_viewport_size({"width": width, "height": 844 if width < 500 else 1000})
+    page.emulate_media(color_scheme=scheme)
+    page.wait_for_timeout(300)  # the layout and the charts settle at the new width
+    # and the theme's colours finish their transitions (mid-way, text and background mix)
+    page.wait_for_function("""() => !document.getAnimations().some(
+        (a) => a instanceof CSSTransition && a.playState === 'running')""")
+
+
+def audit(page, looks: dict[str, Look] | None = None) -> dict[str, list[dict]]:
+    """The open tab, then each other tab of the page, each seen every way in `looks` (label ->
+    look; by default as it stands, every rule), and back to the first tab: "label, where" ->
+    violations. Each tab is opened once, however many looks: opening one is a rerun."""
+    looks = looks or {"": (page.viewport_size["width"], "light", None)}
+    found: dict[str, list[dict]] = {}
     tabs = page.locator("[data-testid=stMain] [role=tab]")
-    for i in [*range(1, tabs.count()), 0][:tabs.count()]:
-        name = tabs.nth(i).inner_text().strip()
-        tabs.nth(i).focus()  # by keyboard: on a phone a chart's toolbar can cover the tab
-        page.keyboard.press("Enter")
-        wait_idle(page)
-        if i:
-            found[f"tab {name}"] = violations(page, rules)
+    count = tabs.count()
+    for i in [None, *range(1, count), 0][:count + 1]:
+        where = "page"
+        if i is not None:
+            where = f"tab {tabs.nth(i).inner_text().strip()}"
+            tabs.nth(i).focus()  # by keyboard: on a phone a chart's toolbar can cover the tab
+            page.keyboard.press("Enter")
+            wait_idle(page)
+            if i == 0:  # back where the page opened
+                break
+        for label, look in looks.items():
+            see(page, look)
+            found[f"{label}, {where}".lstrip(", ")] = violations(page, look[2])
     return found
 
 
@@ -79,7 +104,7 @@ def main() -> None:
                 page.goto(f"{base}/{'' if name == 'Home' else name}?family=vae&latent=10")
                 wait_idle(page, 180_000)
                 total = 0
-                for where, found in audit(page).items():
+                for where, found in audit(page, {"": (width, args.scheme, None)}).items():
                     for v in found:
                         rules[v["rule"]] += v["nodes"]
                         impacts[v["rule"]] = v["impact"]

@@ -98,7 +98,7 @@ export function digitizeCanvas(rgba, w, h) {
   return { x, cropped: [cw, ch], boxed: [bw, bh] };
 }
 
-function drawView(root, header, arrays, { decoder, encoder, mapEncoder, setStateValue }) {
+function drawView(root, header, arrays, { decoder, encoder, mapEncoder, classifier, setStateValue }) {
   const { d, lut } = header, PEN = 20, W = 280;
   if (!root.querySelector(".ll-draw")) {
     root.insertAdjacentHTML("beforeend", `<div class="ll-draw">
@@ -110,13 +110,16 @@ function drawView(root, header, arrays, { decoder, encoder, mapEncoder, setState
         <div class="ll-row">
           <figure><canvas width="28" height="28" class="ll-x" data-testid="ll-x"></canvas><figcaption>your digit, 28 × 28</figcaption></figure>
           <figure><canvas width="28" height="28" class="ll-xhat" data-testid="ll-xhat"></canvas><figcaption>dec(μ): the VAE's reconstruction</figcaption></figure>
-          <figure class="ll-map-box"${arrays.map_codes ? "" : " hidden"}><canvas width="220" height="220" class="ll-post" data-testid="ll-post"></canvas>
+          <figure class="ll-map-box"${arrays.map_codes ? "" : " hidden"}><canvas width="220" height="220" class="ll-post" data-testid="ll-post" role="img"
+            aria-label="Your digit's posterior, its 1σ and 2σ ellipses, among the test codes on the 2-D VAE's plane"></canvas>
             <figcaption>${header.map_title}</figcaption></figure>
         </div>
         <p class="ll-title">μ ± σ per dimension (grey band: the prior's ±1)</p>
-        <canvas class="ll-bars-canvas" data-testid="ll-mu" height="120"></canvas>
+        <canvas class="ll-bars-canvas" data-testid="ll-mu" height="120" role="img"
+          aria-label="μ ± σ of your digit's posterior in each latent dimension, over the prior's band from −1 to 1"></canvas>
         <p class="ll-title">8 codes z = μ + σ·ε, decoded</p>
-        <canvas class="ll-samples" data-testid="ll-samples" width="${8 * 28}" height="28"></canvas>
+        <canvas class="ll-samples" data-testid="ll-samples" width="${8 * 28}" height="28" role="img"
+          aria-label="Eight codes drawn from your digit's posterior, decoded"></canvas>
         <p class="ll-said" aria-live="polite">Draw a digit: everything here follows your pen.</p>
       </div></div>`);
   }
@@ -202,8 +205,10 @@ function drawView(root, header, arrays, { decoder, encoder, mapEncoder, setState
     const mapped = mapEncoder ? encode(mapEncoder, made.x) : d === 2 ? { mu, logvar } : null;
     if (mapped) posteriorMap(mapped.mu, Array.from(mapped.logvar, (v) => Math.exp(0.5 * v)));
     const narrow = sigma.filter((s) => s < 0.5).length;
-    $(".ll-said").textContent = `μ = (${Array.from(mu, (m) => m.toFixed(2)).join(", ")}); ` +
+    const said = `μ = (${Array.from(mu, (m) => m.toFixed(2)).join(", ")}); ` +
       `σ is below 0.5 in ${narrow} of ${d} dimensions.`;
+    $(".ll-said").textContent = said;
+    sayReading(root, $(".ll-said"), classifier, made.x, `${said} Your digit `);
     root.x = made.x;
     const x = $(".ll-x");
     x.dataset.draws = String(Number(x.dataset.draws || 0) + 1);

@@ -15,7 +15,8 @@ function sweepView(root, header, arrays, { decoder, setStateValue }) {
     </div>
     <p class="ll-advice" role="alert" hidden></p>
     <figure class="ll-labelled"><span></span><div class="ll-columns"></div><div class="ll-rows"></div>
-      <canvas class="ll-sweep" data-testid="ll-sweep"></canvas>
+      <canvas class="ll-sweep" data-testid="ll-sweep" role="img"
+        aria-label="The sweep, decoded: one column per dimension, one row per step"></canvas>
       <figcaption class="ll-caption" aria-live="polite"></figcaption></figure>`);
   }
   const $ = (s) => root.querySelector(s), canvas = $(".ll-sweep");
