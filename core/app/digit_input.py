@@ -52,7 +52,7 @@ def _drawing(ref: ModelRef) -> tuple[np.ndarray | None, list[str], bool | None]:
     the pen moves; the picture comes here when the pen lifts."""
     vae = selection.pair(ref)["VAE"]
     parts = selection.browser_parts(vae)
-    needs = {"decoder": parts["decoder"], "encoder": parts["encoder"]}
+    needs = {"decoder": parts["decoder"], "encoder": parts["encoder"], **selection.reader_parts()}
     map_ref = vae if vae.latent == 2 else ModelRef("vae", 2, 1.0)
     if map_ref != vae:  # the posterior's ellipses are drawn on the 2-D VAE's plane
         needs["mapEncoder"] = selection.browser_parts(map_ref)["encoder"]

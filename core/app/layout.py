@@ -222,6 +222,10 @@ _CSS = """
 /* A slider's value in the text colour, not the theme's red: in dark mode that red is 3.9:1
    against the background (WCAG asks 4.5:1). */
 [data-testid="stSliderThumbValue"] { color: inherit; }
+/* So is a tab's label, hovered, focused or picked (on a phone, in dark mode, it was that red);
+   the picked tab keeps its red underline, and its label turns bold: not colour alone. */
+[data-testid="stMain"] [role="tablist"] [role="tab"] { color: inherit; }
+[data-testid="stMain"] [role="tablist"] [role="tab"][aria-selected="true"] p { font-weight: 600; }
 /* Streamlit's small buttons (a chart's toolbar, the tabs' scroll arrows) are under WCAG 2.2's
    24 x 24 px target size on a phone; give them room. */
 [data-testid="stBaseButton-elementToolbar"], [data-testid="stTabsScrollLeft"],

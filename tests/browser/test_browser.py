@@ -87,10 +87,10 @@ def test_every_page_loads_without_an_exception_and_shows_its_pictures(site, name
     page.close()
 
 
-# Each tab of every page is checked three ways (the dark theme for contrast alone: the other
+# Each tab of every page is checked four ways (the dark theme for contrast alone: the other
 # rules do not depend on colours).
 LOOKS = {"1400 px": (1400, "light", None), "1400 px dark": (1400, "dark", ["color-contrast"]),
-         "390 px": (390, "light", None)}
+         "390 px": (390, "light", None), "390 px dark": (390, "dark", ["color-contrast"])}
 
 
 PAST_THE_EDGE = """() => [...document.querySelectorAll('[data-testid=stMain] *')].filter((e) => {
