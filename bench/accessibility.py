@@ -49,12 +49,12 @@ Look = tuple[int, str, "list[str] | None"]
 def see(page, look: Look) -> None:
     """Resize the page and set the system's colour scheme (Streamlit's theme follows it)."""
     width, scheme, _ = look
-    size = page.viewport_size
-    if size["width"] != width:
+    if page.viewport_size["width"] != width:
         page.set_viewport_size({"width": width, "height": 844 if width < 500 else 1000})
     page.emulate_media(color_scheme=scheme)
-    page.wait_for_timeout(300)  # the layout and the charts settle at the new width
-    # and the theme's colours finish their transitions (mid-way, text and background mix)
+    # Two frames for the new layout, then the theme's colours through their transitions
+    # (mid-way, text and background mix).
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     page.wait_for_function("""() => !document.getAnimations().some(
         (a) => a instanceof CSSTransition && a.playState === 'running')""")
 
