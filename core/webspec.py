@@ -1,4 +1,5 @@
-"""A model's decoder and encoder as the browser runs them, and the packets that carry them.
+"""A model's decoder and encoder (and the zoo's classifier) as the browser runs them, and the
+packets that carry them.
 
 `core/app/web/nn.js` reads this format. A part (the decoder, or the encoder with its heads) is
 a list of plain layers whose weights are named arrays; `pack` sends a JSON header and the

@@ -64,7 +64,7 @@ def codes_for_each_beta() -> None:
                 alt_text=f"{len(codes)} scatter plots, one per β ({describe.listing(list(frame.β.unique()))}"
                 "), each of the codes of 800 test digits: z0 across, z1 up, each digit's points "
                 "in its colour with the digit written at their median; each panel has its own axes",
-                data=charts.digit_centres(frame, "z0", "z1", by=["β"]),
+                data=charts.digit_centres(frame, "z0", "z1", by=("β",)),
                 data_title="Each digit's points, for each β, in numbers: count, median and spread")
     layout.notice([c.text for c in lesson.norm_claims(lesson.median_norms(codes))])
 

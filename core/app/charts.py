@@ -92,7 +92,7 @@ def bce_table(bce: dict[str, np.ndarray], digits: list[str]) -> pd.DataFrame:
                                              for name, values in bce.items()}})
 
 
-def digit_centres(frame: pd.DataFrame, x: str, y: str, by: list[str] = ()) -> pd.DataFrame:
+def digit_centres(frame: pd.DataFrame, x: str, y: str, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """A scatter of digits in numbers: for each digit (and each value of the columns `by`),
     how many points, their median x and y and their spread (standard deviations)."""
     grouped = frame.groupby([*by, "digit"], observed=True)
