@@ -226,6 +226,10 @@ _CSS = """
    the picked tab keeps its red underline, and its label turns bold: not colour alone. */
 [data-testid="stMain"] [role="tablist"] [role="tab"] { color: inherit; }
 [data-testid="stMain"] [role="tablist"] [role="tab"][aria-selected="true"] p { font-weight: 600; }
+/* A section heading (h2) inside a column names the column: smaller than a page's sections, and
+   a page's sections a little smaller on a phone. */
+[data-testid="stMain"] [data-testid="stColumn"] h2 { font-size: 1.5rem; }
+@media (max-width: 640px) { [data-testid="stMain"] h2 { font-size: 1.6rem; } }
 /* Streamlit's small buttons (a chart's toolbar, the tabs' scroll arrows) are under WCAG 2.2's
    24 x 24 px target size on a phone; give them room. */
 [data-testid="stBaseButton-elementToolbar"], [data-testid="stTabsScrollLeft"],
