@@ -13,6 +13,8 @@ from core.latent import decode, dim_name
 from core.lessons import embeddings as lesson
 from core.lessons import views
 
+# The expander under a map of digit pictures: the numbers are every point's, not only those drawn.
+ALL_POINTS = "Each digit's points (all of the map's) in numbers: count, median and spread"
 PAGE = "pages/8_Embeddings.py"
 ref = layout.lesson("Embeddings", "🌌", [
     "three ways to draw a many-dimensional latent space on a flat map: PCA, t-SNE and UMAP",
@@ -55,10 +57,10 @@ with layout.part(f"the {method} map"):
                                          **selection.reader_parts()},
                    key=key, arrays=arrays, fallback=lambda: (
                        charts.show(maps.digit_images(points, method, n=400),
-                                   alt_text=f"400 of the test digits drawn as pictures at their "
-                                   f"place on the {method} map",
-                                   data=charts.digit_centres(points, "x", "y"),
-                                   data_title="Each digit's points (all of the map's) in numbers: count, median and spread"),
+                                   alt_text=f"{min(400, len(points))} of the {len(points):,} "
+                                   f"test digits drawn as pictures at their place on the "
+                                   f"{method} map", data=charts.digit_centres(points, "x", "y"),
+                                   data_title=ALL_POINTS),
                        st.caption(f"{min(400, len(points))} of the {len(points):,} digits drawn "
                                   "at their place on the map, by the server: pointing does not "
                                   "decode here.")))
@@ -125,12 +127,13 @@ def what_the_map_keeps() -> None:
 
 
 def images_on_the_map() -> None:
+    shown_n = min(250, len(points))  # digit_images takes at most as many as the map has
     charts.show(maps.digit_images(points, method, n=250),
-                alt_text=f"250 of the test digits drawn as pictures at their place on the "
-                f"{method} map", data=charts.digit_centres(points, "x", "y"),
-                data_title="Each digit's points (all of the map's) in numbers: count, median and spread")
-    st.caption("250 of the digits drawn at their place on the map: watch styles, not just "
-               "labels, change smoothly across it.")
+                alt_text=f"{shown_n} of the {len(points):,} test digits drawn as pictures at "
+                f"their place on the {method} map", data=charts.digit_centres(points, "x", "y"),
+                data_title=ALL_POINTS)
+    st.caption(f"{shown_n} of the digits drawn at their place on the map: watch styles, not "
+               "just labels, change smoothly across it.")
 
 
 if shown is not None:

@@ -182,13 +182,17 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, *, title: str = "",
                                     tooltip=[x, y, alt.Tooltip(f"{value}:Q", format=".2f")])
     if len(frame) > WRITTEN_CELLS:
         return cells.properties(height=height)
-    # few enough cells to write each value in it: the colour is not the only way to read it
+    # few enough cells to write each value in it: the colour is not the only way to read it.
+    # White on the scale's dark end (far from 0 on a diverging scale, high on a sequential one).
+    if scheme == "redblue":
+        dark = f"abs(datum['{value}']) > {0.55 * max(abs(v) for v in domain or (1.0,)):.6g}"
+    else:
+        low, high = domain or (float(frame[value].min()), float(frame[value].max()))
+        dark = f"datum['{value}'] > {low + 0.6 * (high - low):.6g}"
     text = base.mark_text(fontSize=10).encode(
         text=alt.Text(f"{value}:Q", format=".1f"),
-        color=alt.value("black"))
-    halo = base.mark_text(fontSize=10, stroke="white", strokeWidth=3, strokeOpacity=0.8).encode(
-        text=alt.Text(f"{value}:Q", format=".1f"))
-    return (cells + halo + text).properties(height=height)
+        color=alt.condition(dark, alt.value("white"), alt.value("black")))
+    return (cells + text).properties(height=height)
 
 
 def faceted_codes(frame: pd.DataFrame, facet: str, order: list[str], columns: int = 3) -> alt.Chart:
