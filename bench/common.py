@@ -171,3 +171,86 @@ class Runs:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
+class RedisServer:
+    """redis-server on loopback, persisting to `folder` (append-only file), so that a stop and a
+    start on the same port brings the classes back, as a host's Redis would."""
+
+    def __init__(self, folder: Path, port: int | None = None) -> None:
+        self.folder, self.port = Path(folder), port or free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 10) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir",
+             str(self.folder), "--appendonly", "yes", "--save", "", "--protected-mode", "yes"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                raise RuntimeError(f"redis-server did not start on port {self.port}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # SIGTERM: Redis flushes its append-only file and exits
+            self.process.wait(10)
+        self.process = None
+
+
+@contextmanager
+def redis_server(folder: Path) -> Iterator[RedisServer]:
+    redis = RedisServer(folder)
+    redis.start()
+    try:
+        yield redis
+    finally:
+        redis.stop()
+
+
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+
+
+@contextmanager
+def nginx(folder: Path, replicas: list[int]) -> Iterator[str]:
+    """deploy/nginx.conf as shipped, with its replicas' ports and its own port changed; yields
+    its base URL."""
+    folder = Path(folder)
+    (folder / "tmp").mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    conf = NGINX_CONF.read_text()
+    shipped = "        server 127.0.0.1:8501;\n        server 127.0.0.1:8502;\n"
+    assert shipped in conf, "deploy/nginx.conf's upstream changed: update bench.common.nginx"
+    conf = conf.replace(shipped, "".join(f"        server 127.0.0.1:{p};\n" for p in replicas))
+    conf = conf.replace("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{port};")
+    (folder / "nginx.conf").write_text(conf)
+    process = subprocess.Popen(["nginx", "-p", str(folder), "-c", "nginx.conf", "-g",
+                                "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("nginx did not start: "
+                                   + (folder / "nginx-error.log").read_text()[-500:]
+                                   if (folder / "nginx-error.log").exists() else "")
+            time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)

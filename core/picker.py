@@ -66,6 +66,9 @@ def _number(text: str, kind: type) -> Any:
     return value if value == value and abs(value) < 1e6 else None  # no NaN, no 1e309
 
 
+CLASS_KEYS = ("class", "teach", "seat", "view")  # read by core.app.classroom
+
+
 def parse_query(query: Mapping[str, str], options: Options, start: ModelRef = DEFAULT) -> Link:
     """Read a shared link's query values onto `start`.
 
@@ -117,7 +120,7 @@ def parse_query(query: Mapping[str, str], options: Options, start: ModelRef = DE
         locked = False
         notices.append("The link's model is not in this app's zoo, so the picker is not "
                        "locked: pick the model your instructor named.")
-    unknown = sorted(set(query) - {"family", "latent", "beta", "cmap", "lock"})
+    unknown = sorted(set(query) - {"family", "latent", "beta", "cmap", "lock", *CLASS_KEYS})
     if unknown:
         notices.append(f"{len(unknown)} unknown link parameter(s) ignored: the link understands "
                        "`family`, `latent`, `beta`, `cmap` and `lock`.")

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from core.app import layout, selection, sliders
+from core.app import classroom, layout, selection, sliders
 from core.latent import decode, prototypes
 from core.lessons import sliders as lesson
 from core.webspec import decoder_part
@@ -31,6 +31,9 @@ keys = sliders.keys(d, LIMIT)
 
 
 sliders.arrive(keys, LIMIT)  # a code another lesson sent, else where the sliders were
+followed = classroom.follow(f"sliders_{d}")  # in a class: the instructor's code
+if followed is not None:
+    sliders.set_code(keys, np.asarray(followed), LIMIT, "Your instructor's code")
 
 with st.container(border=True):
     st.markdown("**Start from**")
@@ -70,6 +73,7 @@ def slider_panel() -> None:
                      version=st.session_state.setdefault("sliders_version", 0), key=state,
                      cmap=selection.cmap(), caption=f"dec(z) — {ref.label}", limit=LIMIT,
                      on_change=take_code, model=selection.model(ref), keys_=keys)
+    classroom.share(f"sliders_{d}", [round(float(st.session_state[key]), 2) for key in keys])
 
 
 slider_panel()

@@ -44,13 +44,19 @@ LESSONS = [
 ]
 GLOSSARY = Lesson("pages/12_Glossary.py", "Glossary", "📖",
                   "Every term the lessons use, defined once.")
+CLASS = Lesson("pages/13_Class.py", "Class", "🎓",
+               "Run a live class: students follow you, predict, and see the class's answers.")
+KIT = Lesson("pages/14_Teaching_kit.py", "Teaching kit", "🧑‍🏫",
+             "A 50-minute class plan, a cheat-sheet of the formulas, exercises with solutions.")
+EXTRA = [GLOSSARY, CLASS, KIT]  # pages beside the course
 SLIDERS = LESSONS[3].path
 TRAIN = LESSONS[10].path
 
 
 def page_urls() -> list[str]:
-    """The URL path of Home ("") and of every lesson, in course order, then the Glossary's."""
-    return ["", *[lesson.url for lesson in LESSONS], GLOSSARY.url]
+    """The URL path of Home ("") and of every lesson, in course order, then the Glossary's, the
+    Class page's and the Teaching kit's."""
+    return ["", *[lesson.url for lesson in LESSONS], *[page.url for page in EXTRA]]
 
 
 def lesson_after(path: str) -> Lesson | None:

@@ -17,7 +17,7 @@ import numpy as np
 import streamlit as st
 
 from core import glossary
-from core.app import course, selection, serving, sidebar
+from core.app import classroom, course, selection, serving, sidebar
 from core.checkpoint import ClassifierError, WeightsError
 from core.data import MnistError, data_dir, remembered_failure, retry
 from core.lessons.protocol import protocol_claim
@@ -27,12 +27,19 @@ LOGGER = logging.getLogger("latent_lab")
 
 
 def page(title: str, icon: str) -> ModelRef:
-    """Page setup shared by every page: settings, styles and the sidebar picker."""
+    """Page setup shared by every page: settings, styles, the class (if this session is in one:
+    a follower goes where the class is) and the sidebar picker."""
     serving.configure_process()
     serving.script_thread()
     st.set_page_config(page_title=title, page_icon=icon, layout="wide")
     st.markdown(_CSS, unsafe_allow_html=True)
-    return sidebar.picker()
+    here = classroom.current_page()
+    classroom.arrive(here)
+    ref = sidebar.picker()
+    classroom.publish(here, ref)
+    classroom.bar()
+    st.session_state.page_ref = ref
+    return ref
 
 
 def lesson(title: str, icon: str, learn: list[str], terms: list[str] = ()) -> ModelRef:
@@ -164,7 +171,10 @@ def notice(points: list[str]) -> None:
 
 
 def try_this(prompts: list[str]) -> None:
+    """"Try this": prompts to predict and check, and the page's questions (`core.classroom`),
+    answered alone or with a class."""
     st.info("**Try this** (predict first, then check)\n\n" + "\n".join(f"- {p}" for p in prompts))
+    classroom.questions(classroom.current_page(), st.session_state.get("page_ref", selection.picked()))
 
 
 def show_code(*objects: Callable[..., Any] | type) -> None:

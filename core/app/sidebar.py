@@ -1,14 +1,15 @@
 """The sidebar: the model picker every lesson shares, the share link and the model card.
 
 The pick is kept in the session (`selection.REF_KEY`, the colour map apart) and mirrored in the
-URL, so a link reopens it; `&lock=1` shows the picker read-only, for a class.
+URL, so a link reopens it; `&lock=1` shows the picker read-only, and so does following a live
+class (`core.app.classroom`), whose box is at the sidebar's foot.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core.app import selection
+from core.app import classroom, selection
 from core.checkpoint import WeightsError
 from core.images import COLOR_MAPS
 from core.picker import Options, parse_query, snap, to_query
@@ -20,11 +21,12 @@ REF, CMAP = selection.REF_KEY, selection.CMAP_KEY
 def _first_run(options: Options) -> None:
     """First run of a session: the shared link (if any) decides the model."""
     state = st.session_state
-    if REF in state:
+    if "locked" in state:
         return
     link = parse_query(st.query_params.to_dict(), options)
-    state[REF], state[CMAP], state.locked = link.ref, link.cmap, link.locked
-    state.link_notices = link.notices
+    # A class the session follows has already set the model (`classroom.arrive`).
+    state[REF] = state.get(REF, link.ref)
+    state[CMAP], state.locked, state.link_notices = link.cmap, link.locked, link.notices
 
 
 def _on_pick() -> None:
@@ -54,6 +56,9 @@ def picker() -> ModelRef:
                     "offered. Restore it from the repository.")
     if state.locked:
         bar.info(f"**{ref.label}**\n\nFixed by your instructor's link.")
+    elif classroom.following():
+        bar.info(f"**{ref.label}**\n\nYour class's model: it changes when your instructor's "
+                 "does. Step out of the class (top of the page) to pick another.")
     else:
         state._pick_family, state._pick_latent = ref.kind, ref.latent
         state._pick_beta, state._pick_cmap = ref.beta, selection.cmap()
@@ -66,15 +71,17 @@ def picker() -> ModelRef:
                           format_func=lambda b: f"{b:g}", on_change=_on_pick,
                           help="The zoo has several β only at some latent sizes.")
         bar.radio("Colours", COLOR_MAPS, key="_pick_cmap", horizontal=True, on_change=_on_pick)
-    query = to_query(ref, selection.cmap(), state.locked)
+    query = to_query(ref, selection.cmap(), state.locked) | classroom.query()
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
-    own = _own_picker()
+    own = None if classroom.following() else _own_picker()
     model_card(own or ref)
     with bar.expander("Share this model with a class", key="share_open",
                       on_change="rerun") as box:  # filled once opened: see layout.show_code
         if box.open:
             _share_link(ref, own is not None)
+    with bar.expander("Class", expanded=classroom.me() is not None):
+        classroom.sidebar_box()
     return own or ref
 
 
