@@ -30,11 +30,13 @@ def free_port() -> int:
 
 @contextmanager
 def server(script: str = "Home.py", timeout: float = 60, log: Path | None = None,
-           flags: tuple[str, ...] = ()) -> Iterator[tuple[str, int]]:
-    """`streamlit run script` on a free port, with extra `flags` ("--server.x", "value", ...);
-    yields (base URL, server pid) once healthy. The server's output goes to `log` if given."""
-    port = free_port()
-    env = dict(os.environ)
+           flags: tuple[str, ...] = (), env: dict[str, str] | None = None,
+           port: int | None = None) -> Iterator[tuple[str, int]]:
+    """`streamlit run script` on a free port (or `port`), with extra `flags` ("--server.x",
+    "value", ...) and environment variables `env`; yields (base URL, server pid) once healthy.
+    The server's output goes to `log` if given."""
+    port = port or free_port()
+    env = {**os.environ, **(env or {})}
     env.setdefault("LATENT_LAB_DATA", str(ROOT.parent / "shared" / "data" / "mnist"))
     output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(

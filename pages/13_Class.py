@@ -123,7 +123,7 @@ with layout.part("the class"):
             questions_status(member.code, doc.revealed, show_results=True)
         else:
             st.markdown(f"You are in class **{member.code}**"
-                        + (f" as “{member.nickname}”" if member.nickname else "") + ".")
+                        + (f" as “{classroom.plain(member.nickname)}”" if member.nickname else "") + ".")
             questions_status(member.code, doc.revealed, show_results=True)
 
 summary = st.session_state.get("class_summary")

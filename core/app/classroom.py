@@ -9,18 +9,21 @@ Roles, all kept in the browser session (`Member`) and in the page's link:
 - the projector (`?class=CODE&view=projector`): follows like a student, never answers, shows
   large type, no sidebar, and the join code in a corner.
 
-A follower's page polls the store once a second (`_watch`, a fragment) and reruns when the
-class's version changed. If the store cannot be reached the class pauses and the lessons go on.
+A follower's browser asks the class's status route once a second (`_poll`, `serve.py` mounts the
+route) and reruns the page when the class changed. If the store cannot be reached the class pauses and the lessons go on.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import io
+import re
 import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import altair as alt
 import pandas as pd
@@ -28,7 +31,7 @@ import streamlit as st
 
 from core.app import charts, course, selection, serving
 from core.checkpoint import WeightsError
-from core.classroom import limits, store as stores
+from core.classroom import limits, status, store as stores
 from core.classroom.questions import BY_ID, Answer, Measured, Question, for_page, verdict
 from core.classroom.summary import measured_from, rows
 from core.classroom.store import (Closed, NotAllowed, Unavailable, UnknownClass, looks_like_code,
@@ -37,7 +40,7 @@ from core.data import MnistError
 from core.reference import ModelRef
 
 ROOT = Path(__file__).resolve().parents[2]
-POLL_S, COUNT_S = 1.0, 2.0  # a follower checks the class every second; answer counts every two
+POLL_S = 1.0  # a follower's browser checks the class once a second
 PAUSED = ("**The class is paused**: the class server cannot be reached. Every lesson still "
           "works; the class resumes by itself when the server is back.")
 
@@ -55,6 +58,60 @@ class Member:
         return self.role != "teach"
 
 
+# The follower's timer, in the browser: once a second, while the page's script is idle, it asks
+# the class's status route (`core.classroom.status`) for the class's key, and reruns the page
+# only when the key differs from the one the page was drawn with. A poll costs the server one
+# store read, not a script run. (Fragments rerun on a timer, Streamlit's `run_every` or a
+# component's trigger, were tried first: a fragment run requested as the server switched a
+# follower's page crashed that page, "Bad delta path index", in 4 of 10 tries of
+# tests/browser/test_class.py.)
+FOLLOW_JS = """
+export default function ({ parentElement, data, setTriggerValue }) {
+  clearInterval(parentElement.llTimer);
+  let asking = false;
+  const id = setInterval(async () => {
+    const app = document.querySelector("[data-test-script-state]");
+    if (asking || !app || app.getAttribute("data-test-script-state") !== "notRunning") return;
+    asking = true;
+    let key;
+    try {
+      const answer = await fetch(data.url, { cache: "no-store" });
+      key = (await answer.json()).key;
+    } catch (error) {
+      key = "paused";  // the server itself cannot be reached
+    } finally {
+      asking = false;
+    }
+    if (key !== data.drawn && key !== "limited") setTriggerValue("changed", `${key} ${Date.now()}`);
+  }, data.ms);
+  parentElement.llTimer = id;
+  // Only this render's timer: a render that replaced it may already run on the same element.
+  return () => clearInterval(id);
+}
+"""
+
+
+@functools.cache
+def _timer() -> Any:
+    return st.components.v2.component("latent_lab_class_timer", js=FOLLOW_JS)
+
+
+def _base_path() -> str:
+    """The app's URL path without its page ("" at the root, "/lab" behind a prefix)."""
+    path = urlsplit(st.context.url or "").path.rstrip("/")
+    for page in course.page_urls():
+        if page and path.endswith("/" + page):
+            return path.removesuffix("/" + page)
+    return path
+
+
+def _poll(code: str, drawn: str, counts: bool) -> None:
+    """Rerun this page when the class's key (`status.key`) is no longer `drawn`."""
+    url = f"{_base_path()}{status.PATH}/{code}" + ("?counts=1" if counts else "")
+    _timer()(key="class_timer", data={"url": url, "drawn": drawn, "ms": int(POLL_S * 1000)},
+             on_changed_change=lambda: None)
+
+
 @st.cache_resource(show_spinner=False)
 def _open_store() -> stores.Store:
     return stores.open_store()
@@ -69,6 +126,11 @@ def store() -> stores.Store:
     except Exception as error:  # noqa: BLE001 - e.g. a malformed LATENT_LAB_REDIS_URL
         raise Unavailable(f"the class store cannot be opened ({type(error).__name__}); the "
                           "host should check LATENT_LAB_REDIS_URL") from None
+
+
+def plain(text: str) -> str:
+    """`text` as Markdown that shows it as typed: no markup, link, formula or HTML in a nickname."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~$<>&])", r"\\\1", text)
 
 
 def me() -> Member | None:
@@ -109,6 +171,9 @@ def leave(text: str | None = None) -> None:
         _say(text)
 
 
+NEEDS_SERVE = ("Class mode needs the app started with `streamlit run serve.py` (students' "
+               "browsers follow the class through the route it adds); this server was started "
+               "another way. Every lesson works without it.")
 GONE = ("The class {code} has ended or expired (a class lasts {hours:g} hours), or the code is "
         "mistyped. Every lesson still works on your own; ask your instructor for the new code "
         "if the class goes on.")
@@ -121,6 +186,9 @@ def _gone(code: str) -> str:
 def join(typed: str, nickname: str = "", seat: str = "") -> bool:
     """Join the class with the typed code as a student; False (with a notice) if it cannot."""
     code = normalise_code(typed)
+    if not status.mounted():
+        _say(NEEDS_SERVE, "info")
+        return False
     if not _limit("join").allow():
         _say(f"Too many tries to join: wait {_limit('join').wait():.0f} s, then type the code "
              "again.")
@@ -147,6 +215,9 @@ def join(typed: str, nickname: str = "", seat: str = "") -> bool:
 
 def start() -> None:
     """Start a class with this session as its instructor."""
+    if not status.mounted():
+        _say(NEEDS_SERVE, "info")
+        return
     try:
         code, secret = store().create(stores.ttl_seconds())
     except Unavailable as error:
@@ -232,13 +303,15 @@ def arrive(page: str) -> None:
     if not following():
         return
     doc = _state()
-    if doc is None or doc.version == state.get("class_seen"):
+    if doc is None:
         return
-    state.class_seen = doc.version
-    if doc.model:
+    # Every run, not only when the version changed: a run that was cut short leaves nothing
+    # half-followed.
+    if doc.model and state.get(selection.REF_KEY) != ModelRef(**doc.model):
         state[selection.REF_KEY], state.own_pick = ModelRef(**doc.model), None
     if doc.page != page and (ROOT / doc.page).exists():
         st.switch_page(doc.page)
+    state.class_seen = doc.version  # this run shows the class's page and model
 
 
 def publish(page: str, ref: ModelRef) -> None:
@@ -299,23 +372,36 @@ def notices() -> None:
 
 
 def bar() -> None:
-    """The class's line at the top of a page (the sidebar is folded away on a phone)."""
+    """The class's line at the top of a page (the sidebar is folded away on a phone), and the
+    timer that reruns the page when the class changes."""
     notices()
     member = me()
     if member is None:
         return
     if member.role == "projector":
         projector_style(member.code)
-    if member.follows:
-        _watch()
-    else:
+    state = st.session_state
+    paused = state.get("class_paused", False)
+    if member.role == "student" and following():
+        _poll(member.code, "paused" if paused else f"open:{state.get('class_seen')}", False)
+    elif member.role != "student":  # the instructor's and the projector's: with the counts
+        _poll(member.code, "paused" if paused else _key(member.code), True)
+    if paused:
+        st.warning(PAUSED)
+    if member.role == "teach":
         _teacher_line(member)
+    elif member.role == "student":
+        _student_line(member)
+
+
+def _key(code: str) -> str:
+    try:
+        return status.key(store(), code, counts=True)
+    except Unavailable:
+        return "paused"
 
 
 def _teacher_line(member: Member) -> None:
-    if st.session_state.get("class_paused"):
-        st.warning(PAUSED)
-        return
     try:
         n = len(store().members(member.code))
     except Unavailable:
@@ -328,46 +414,23 @@ def _teacher_line(member: Member) -> None:
         right.page_link(course.CLASS.path, label="Class page", icon=course.CLASS.icon)
 
 
-def _watch() -> None:
-    serving.script_thread()
-
-    @st.fragment(run_every=POLL_S)
-    def watch() -> None:
-        member = me()
-        if member is None:
-            return
-        try:
-            doc = store().get(member.code)
-        except Unavailable:
-            st.session_state.class_paused = True
-            st.warning(PAUSED)
-            return
-        except UnknownClass:
-            leave(_gone(member.code))
-            st.rerun()
-        state = st.session_state
-        if state.get("class_paused"):
-            state.class_paused = False
-        if following() and doc.version != state.get("class_seen"):
-            st.rerun()  # the whole page: arrive() takes the class's page and model
-        if member.role == "projector":
-            return
-        with st.container(border=True, key="class_bar"):
-            left, right = st.columns([4, 1.2], vertical_alignment="center")
-            if following():
-                left.markdown(f"🎓 Class **{member.code}** · you follow your instructor's lesson "
-                              "and model.")
-                if right.button("Step out", help="Explore on your own; the class goes on.",
-                                width="stretch"):
-                    state.class_following = False
-                    st.rerun()
-            else:
-                left.markdown(f"🎓 Class **{member.code}** · you stepped out to explore.")
-                if right.button("Back to the class", type="primary", width="stretch"):
-                    state.class_following, state.class_seen, state.class_applied = True, -1, {}
-                    st.rerun()
-
-    watch()
+def _student_line(member: Member) -> None:
+    state = st.session_state
+    with st.container(border=True, key="class_bar"):
+        left, right = st.columns([4, 1.2], vertical_alignment="center")
+        if following():
+            left.markdown(f"🎓 Class **{member.code}** · you follow your instructor's lesson "
+                          "and model.")
+            if right.button("Step out", help="Explore on your own; the class goes on.",
+                            width="stretch", key="class_step_out"):
+                state.class_following = False
+                st.rerun()
+        else:
+            left.markdown(f"🎓 Class **{member.code}** · you stepped out to explore.")
+            if right.button("Back to the class", type="primary", width="stretch",
+                            key="class_back"):
+                state.class_following, state.class_seen, state.class_applied = True, -1, {}
+                st.rerun()
 
 
 def qr_png(text: str, scale: int = 8) -> bytes:
@@ -531,38 +594,32 @@ def _answers(code: str, question: str) -> dict[str, Any]:
 
 
 def _counted(q: Question, member: Member, ref: ModelRef) -> None:
-    """The instructor's and the projector's view: how many answered, then the reveal."""
-    serving.script_thread()
-
-    @st.fragment(run_every=COUNT_S)
-    def counts() -> None:
-        doc = st.session_state.get("class_state")
-        try:
-            doc = store().get(member.code)
-            answered, joined = len(store().answers(member.code, q.id)), len(
-                store().members(member.code))
-        except Unavailable:
-            st.warning(PAUSED)
-            return
-        except UnknownClass:
-            return
-        if q.id in doc.revealed:
-            _revealed(q, member, doc)
-            return
-        st.markdown(f"**{answered} of {joined}** student{'s' if joined != 1 else ''} answered.")
-        if member.role == "teach" and st.button("Reveal the answers", key=f"reveal_{q.id}",
-                                                type="primary"):
-            measured = _measured_or_say(q, ref)
-            if measured is not None:
-                try:
-                    stores.reveal(store(), member.code, member.secret, q.id,
-                                  {"answer": measured.answer, "figures": measured.figures})
-                except (Unavailable, UnknownClass, NotAllowed):
-                    st.warning(PAUSED)
-                    return
-                st.rerun()
-
-    counts()
+    """The instructor's and the projector's view: how many answered, then the reveal. The page
+    reruns when a count changes (`bar`'s timer asks for the counts)."""
+    try:
+        doc = store().get(member.code)
+        answered, joined = len(store().answers(member.code, q.id)), len(
+            store().members(member.code))
+    except Unavailable:
+        st.warning(PAUSED)
+        return
+    except UnknownClass:
+        return
+    if q.id in doc.revealed:
+        _revealed(q, member, doc)
+        return
+    st.markdown(f"**{answered} of {joined}** student{'s' if joined != 1 else ''} answered.")
+    if member.role == "teach" and st.button("Reveal the answers", key=f"reveal_{q.id}",
+                                            type="primary"):
+        measured = _measured_or_say(q, ref)
+        if measured is not None:
+            try:
+                stores.reveal(store(), member.code, member.secret, q.id,
+                              {"answer": measured.answer, "figures": measured.figures})
+            except (Unavailable, UnknownClass, NotAllowed):
+                st.warning(PAUSED)
+                return
+            st.rerun()
 
 
 def _revealed(q: Question, member: Member, doc: stores.ClassState,
@@ -637,7 +694,7 @@ def sidebar_box() -> None:
     role = {"teach": "You teach class", "student": "You are in class",
             "projector": "Projector view of class"}[member.role]
     st.markdown(f"{role} **{member.code}**"
-                + (f" as “{member.nickname}”" if member.nickname else "") + ".")
+                + (f" as “{plain(member.nickname)}”" if member.nickname else "") + ".")
     st.page_link(course.CLASS.path, label="Class page", icon=course.CLASS.icon)
     if member.role != "teach" and st.button("Leave the class", key="class_leave"):
         leave()

@@ -244,5 +244,7 @@ _CSS = """
    24 x 24 px target size on a phone; give them room. */
 [data-testid="stBaseButton-elementToolbar"], [data-testid="stTabsScrollLeft"],
 [data-testid="stTabsScrollRight"] { min-width: 24px; min-height: 24px; }
+/* The class timer (`classroom._poll`) draws nothing: no gap for them either. */
+.st-key-class_timer { display: none; }
 </style>
 """
