@@ -4,7 +4,7 @@ summary; the projector's join screen."""
 import pandas as pd
 import streamlit as st
 
-from core.app import classroom, course, layout
+from core.app import class_bar, class_questions, classroom, course, layout
 from core.classroom import store as stores
 from core.classroom.questions import QUESTIONS
 from core.classroom.summary import COLUMNS, measured_from, rows
@@ -52,20 +52,20 @@ def questions_status(code: str, revealed: dict, show_results: bool) -> None:
                            "page).")
                 st.page_link(q.page, label=f"Open {TITLES[q.page]}")
             elif show_results:
-                classroom.result(q, answers, measured)
+                class_questions.result(q, answers, measured)
             else:
                 st.caption(f"{len(answers)} answered · revealed.")
 
 
 def join_screen(code: str, large: bool) -> None:
     """The join code, its link and the QR code: what the projector shows at the start."""
-    link = classroom.join_link(code)
+    link = class_bar.join_link(code)
     left, right = st.columns([3, 2] if large else [2, 1], vertical_alignment="center")
     left.markdown(f'<p class="ll-code" aria-label="Join code {code}">{code}</p>',
                   unsafe_allow_html=True)
     left.markdown(f"Join at **{link.split('?')[0]}** with the code above, or open the link:")
     left.code(link, language=None)
-    right.image(classroom.qr_png(link), caption="Scan to join", width=260 if large else 180)
+    right.image(class_bar.qr_png(link), caption="Scan to join", width=260 if large else 180)
 
 
 STYLE = """<style>.ll-code { font-size: 4rem; font-weight: 700; letter-spacing: 0.15em;
@@ -84,7 +84,7 @@ with layout.part("the class"):
                 st.rerun()
         with learn:
             st.header("Join")
-            classroom.join_form("page")
+            class_bar.join_form("page")
     else:
         doc = st.session_state.get("class_state")
         if doc is None:
@@ -94,10 +94,10 @@ with layout.part("the class"):
             st.header("Your links")
             st.markdown("**Projector view**: open it on the screen the class sees. It follows "
                         "you like a student, in large type, with the join code in a corner.")
-            st.code(classroom.join_link(member.code) + "&view=projector", language=None)
+            st.code(class_bar.join_link(member.code) + "&view=projector", language=None)
             st.markdown("**Your instructor link**: it drives the class. Keep it to yourself, "
                         "and do not project this page's address bar.")
-            st.code(classroom.join_link(member.code) + f"&teach={member.secret}", language=None)
+            st.code(class_bar.join_link(member.code) + f"&teach={member.secret}", language=None)
             students = classroom.store().members(member.code)
             st.header(f"Students: {len(students)}")
             if students:
@@ -123,7 +123,7 @@ with layout.part("the class"):
             questions_status(member.code, doc.revealed, show_results=True)
         else:
             st.markdown(f"You are in class **{member.code}**"
-                        + (f" as “{classroom.plain(member.nickname)}”" if member.nickname else "") + ".")
+                        + (f" as “{class_bar.plain(member.nickname)}”" if member.nickname else "") + ".")
             questions_status(member.code, doc.revealed, show_results=True)
 
 summary = st.session_state.get("class_summary")

@@ -17,7 +17,7 @@ import numpy as np
 import streamlit as st
 
 from core import glossary
-from core.app import classroom, course, selection, serving, sidebar
+from core.app import class_bar, class_questions, classroom, course, selection, serving, sidebar
 from core.checkpoint import ClassifierError, WeightsError
 from core.data import MnistError, data_dir, remembered_failure, retry
 from core.lessons.protocol import protocol_claim
@@ -33,11 +33,11 @@ def page(title: str, icon: str) -> ModelRef:
     serving.script_thread()
     st.set_page_config(page_title=title, page_icon=icon, layout="wide")
     st.markdown(_CSS, unsafe_allow_html=True)
-    here = classroom.current_page()
+    here = class_bar.current_page()
     classroom.arrive(here)
     ref = sidebar.picker()
     classroom.publish(here, ref)
-    classroom.bar()
+    class_bar.bar()
     st.session_state.page_ref = ref
     return ref
 
@@ -174,7 +174,8 @@ def try_this(prompts: list[str]) -> None:
     """"Try this": prompts to predict and check, and the page's questions (`core.classroom`),
     answered alone or with a class."""
     st.info("**Try this** (predict first, then check)\n\n" + "\n".join(f"- {p}" for p in prompts))
-    classroom.questions(classroom.current_page(), st.session_state.get("page_ref", selection.picked()))
+    class_questions.questions(class_bar.current_page(),
+                              st.session_state.get("page_ref", selection.picked()))
 
 
 def show_code(*objects: Callable[..., Any] | type) -> None:

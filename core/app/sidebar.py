@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.app import classroom, selection
+from core.app import class_bar, classroom, selection
 from core.checkpoint import WeightsError
 from core.images import COLOR_MAPS
 from core.picker import Options, parse_query, snap, to_query
@@ -81,7 +81,7 @@ def picker() -> ModelRef:
         if box.open:
             _share_link(ref, own is not None)
     with bar.expander("Class", expanded=classroom.me() is not None):
-        classroom.sidebar_box()
+        class_bar.sidebar_box()
     return own or ref
 
 

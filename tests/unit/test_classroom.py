@@ -15,6 +15,8 @@ import pytest
 from bench.common import RedisServer
 from core import zoo
 from core.classroom import limits, questions, store as stores, summary
+from core.classroom.redis_store import RedisStore
+from core.classroom.sqlite_store import SqliteStore
 from core.classroom.questions import BY_ID, Measured
 from core.reference import ModelRef
 
@@ -36,8 +38,8 @@ def redis_url(tmp_path_factory):
 @pytest.fixture(params=["sqlite", "redis"])
 def store(request, tmp_path):
     if request.param == "sqlite":
-        return stores.SqliteStore(tmp_path / "classes.sqlite3")
-    return stores.RedisStore(request.getfixturevalue("redis_url"))
+        return SqliteStore(tmp_path / "classes.sqlite3")
+    return RedisStore(request.getfixturevalue("redis_url"))
 
 
 def test_a_class_is_followed_and_only_its_secret_steers_it(store):
@@ -125,7 +127,7 @@ def test_a_stopped_redis_pauses_the_class_and_a_restarted_one_resumes_it(tmp_pat
         pytest.fail("redis-server is not installed")
     redis = RedisServer(tmp_path / "redis")
     redis.start()
-    store = stores.RedisStore(redis.url)
+    store = RedisStore(redis.url)
     code, secret = store.create()
     store.join(code, "seat0001", "")
     store.answer(code, "seat0001", "active_dims", 4.0)
@@ -146,7 +148,7 @@ def test_an_unwritable_database_is_unavailable_not_a_crash(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("")
     with pytest.raises(stores.Unavailable):
-        stores.SqliteStore(blocked / "classes.sqlite3")  # its folder is a file
+        SqliteStore(blocked / "classes.sqlite3")  # its folder is a file
 
 
 def test_codes_are_short_unambiguous_and_not_guessable():

@@ -1,0 +1,130 @@
+"""How fast a class follows its instructor: the delay from the instructor's change to each
+student's screen, with N students in Chromium following one instructor.
+
+    python bench/class_follow.py [--students 30] [--changes 10] [--store sqlite|redis]
+
+Starts `serve.py` (the class route, without its warm-up) with the SQLite store or a Redis on
+loopback, one instructor and N students, each in a Chromium context of its own. The instructor
+alternates the model family on the Glossary page (`--changes` times), then alternates the page
+between the Glossary and the Teaching kit. Each student's page records (with a 20 ms check in
+the page) when its sidebar first names the new model, or its address the new page; the delay is
+that moment minus the moment the instructor's click was sent, both on this machine's clock.
+Prints p50, p95 and the maximum, per kind of change, and the server's CPU time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import RedisServer, browser, cpu_seconds, percentile, server, wait_idle  # noqa: E402
+
+WATCH = """(targets) => {
+  window.__seen = {};
+  clearInterval(window.__watch);
+  window.__watch = setInterval(() => {
+    const bar = document.querySelector('[data-testid=stSidebar]')?.innerText || '';
+    for (const t of targets) {
+      if (window.__seen[t] === undefined && (bar.includes(t) || location.pathname.endsWith(t)))
+        window.__seen[t] = Date.now();
+    }
+  }, 20);
+}"""
+LABELS = {"ae": "Autoencoder, latent size 10", "vae": "VAE, latent size 10, β = 1"}
+PAGES = {"Glossary": "/Glossary", "Teaching kit": "/Teaching_kit"}
+
+
+def follow(students: int, changes: int, kind: str) -> None:
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        env = {"LATENT_LAB_WARM_UP": "0", "LATENT_LAB_CLASS_DB": str(folder / "c.sqlite3")}
+        if kind == "redis":
+            redis = RedisServer(folder / "redis")
+            redis.start()
+            stack.callback(redis.stop)
+            env["LATENT_LAB_REDIS_URL"] = redis.url
+        base, pid = stack.enter_context(server("serve.py", env=env))
+        b = stack.enter_context(browser())
+        teacher = b.new_context(viewport={"width": 1200, "height": 900}).new_page()
+        teacher.goto(f"{base}/Class")
+        wait_idle(teacher)
+        teacher.get_by_role("button", name="Start a class").last.click()
+        teacher.locator(".ll-code").wait_for(timeout=120_000)
+        code = teacher.locator(".ll-code").inner_text()
+        teacher.locator("[data-testid=stSidebarNav]").get_by_role("link", name="Glossary").click()
+        teacher.wait_for_url("**/Glossary**")
+        wait_idle(teacher)
+        pages = []
+        started = time.monotonic()
+        for i in range(students):
+            page = b.new_context(viewport={"width": 1000, "height": 700}).new_page()
+            page.goto(f"{base}/?class={code}")
+            pages.append(page)
+        for page in pages:
+            page.wait_for_url("**/Glossary**", timeout=300_000)
+            page.get_by_text("you follow your instructor").wait_for(timeout=300_000)
+        print(f"{students} students joined and followed to the Glossary in "
+              f"{time.monotonic() - started:.0f} s")
+        cpu0 = cpu_seconds(pid)
+        delays: dict[str, list[float]] = {"model": [], "page": []}
+        family = "vae"
+        for _ in range(changes):
+            family = "ae" if family == "vae" else "vae"
+            label = LABELS[family]
+            for page in pages:
+                page.evaluate(WATCH, [label])
+            sent = time.time() * 1000
+            teacher.locator("[data-testid=stSidebar]").get_by_text(
+                "Autoencoder" if family == "ae" else "VAE", exact=True).click()
+            delays["model"] += wait_all(pages, label, sent)
+            time.sleep(1.0)
+        here = "Glossary"
+        for _ in range(max(2, changes // 2)):
+            here = "Teaching kit" if here == "Glossary" else "Glossary"
+            for page in pages:
+                page.evaluate(WATCH, [PAGES[here]])
+            sent = time.time() * 1000
+            teacher.locator("[data-testid=stSidebarNav]").get_by_role("link", name=here).click()
+            delays["page"] += wait_all(pages, PAGES[here], sent)
+            time.sleep(1.0)
+        cpu = cpu_seconds(pid) - cpu0
+        print(f"store: {kind}; {students} students; server CPU {cpu:.0f} s over the changes")
+        print(f"{'change':8} {'n':>5} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
+        for name, values in delays.items():
+            print(f"{name:8} {len(values):5d} {percentile(values, 50) / 1000:7.2f} "
+                  f"{percentile(values, 95) / 1000:7.2f} {max(values) / 1000:7.2f}")
+
+
+def wait_all(pages, target: str, sent: float, timeout_s: float = 60) -> list[float]:
+    """Each page's delay (ms) from `sent` until it showed `target`."""
+    deadline = time.monotonic() + timeout_s
+    seen: dict[int, float] = {}
+    while len(seen) < len(pages) and time.monotonic() < deadline:
+        for i, page in enumerate(pages):
+            if i not in seen:
+                at = page.evaluate(f"window.__seen[{target!r}]")
+                if at is not None:
+                    seen[i] = at - sent
+        time.sleep(0.05)
+    if len(seen) < len(pages):
+        raise TimeoutError(f"{len(pages) - len(seen)} students never showed {target}")
+    return list(seen.values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--changes", type=int, default=10)
+    parser.add_argument("--store", choices=("sqlite", "redis"), default="sqlite")
+    args = parser.parse_args()
+    follow(args.students, args.changes, args.store)
+
+
+if __name__ == "__main__":
+    main()
