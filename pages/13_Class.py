@@ -48,9 +48,11 @@ def questions_status(code: str, revealed: dict, show_results: bool) -> None:
         with st.container(border=True):
             st.markdown(f"**{TITLES[q.page]}** · {q.prompt}")
             if measured is None:
-                st.caption(f"{len(answers)} answered · not revealed yet (reveal it on the lesson "
-                           "page).")
-                st.page_link(q.page, label=f"Open {TITLES[q.page]}")
+                teach = member.role == "teach"
+                st.caption(f"{len(answers)} answered · not revealed yet"
+                           + (" (reveal it on the lesson page)." if teach else "."))
+                if teach:
+                    st.page_link(q.page, label=f"Open {TITLES[q.page]}")
             elif show_results:
                 class_questions.result(q, answers, measured)
             else:
@@ -68,7 +70,7 @@ def join_screen(code: str, large: bool) -> None:
     right.image(class_bar.qr_png(link), caption="Scan to join", width=260 if large else 180)
 
 
-STYLE = """<style>.ll-code { font-size: 4rem; font-weight: 700; letter-spacing: 0.15em;
+STYLE = """<style>[data-testid="stMarkdownContainer"] p.ll-code { font-size: 4rem; font-weight: 700; letter-spacing: 0.15em;
   margin: 0; line-height: 1.1; font-family: ui-monospace, monospace; }</style>"""
 st.markdown(STYLE, unsafe_allow_html=True)
 

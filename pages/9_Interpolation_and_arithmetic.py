@@ -5,7 +5,7 @@ import streamlit as st
 import torch
 
 from core import describe, zoo
-from core.app import charts, layout, selection, walks
+from core.app import charts, classroom, layout, selection, walks
 from core.claims import a_digit
 from core.images import labelled_grid, seeded_indices
 from core.latent import decode, encode_mu, interpolate
@@ -44,12 +44,16 @@ with layout.part("the walks"):
                        caption="Type the numbers below the digits you want into the boxes below.",
                        alt="24 test digits, each over its index: " + describe.listing(
                            [f"#{i} ({a_digit(int(labels[i]))})" for i in shown]))
+    followed = classroom.follow("interp_pair")  # in a class: the instructor's pair
+    if followed is not None:
+        st.session_state.interp_a, st.session_state.interp_b = followed
     a, b, s = st.columns(3)
     first = int(a.number_input("Digit A (test index)", 0, len(x_test) - 1, 1, key="interp_a",
                                persist_state="session"))
     second = int(b.number_input("Digit B (test index)", 0, len(x_test) - 1, 0, key="interp_b",
                                 persist_state="session"))
     steps = int(s.slider("Steps", 5, 15, 9, key="interp_steps", persist_state="session"))
+    classroom.share("interp_pair", [first, second])
     pair, models = selection.pair(ref), {}
     for name, key in pair.items():
         with layout.part(f"the {name.lower()}'s walks"):  # one broken model costs its rows only

@@ -195,7 +195,8 @@ def projector_style(code: str) -> None:
       [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
       [data-testid="stHeader"], [data-testid="stExpandSidebarButton"] {{ display: none; }}
       html {{ font-size: 22px; }}
-      [data-testid="stMainBlockContainer"] {{ padding-top: 1.5rem; max-width: 100%; }}
+      [data-testid="stMainBlockContainer"] {{ padding-top: 1.5rem; max-width: 100%;
+        padding-right: 10rem; }}  /* the corner's box never covers the lesson */
       .ll-joincode {{ position: fixed; right: 1rem; bottom: 1rem; z-index: 1000;
         background: #ffffff; color: #111111; border: 2px solid #111111; border-radius: 0.5rem;
         padding: 0.4rem 0.7rem; text-align: center; font-size: 1rem; line-height: 1.2; }}
@@ -238,5 +239,7 @@ def join_form(where: str) -> None:
                                  key=f"class_nick_{where}",
                                  help="Shown only to your instructor. Nothing else about you "
                                  "is stored, and the class forgets it when it ends.")
-        if st.form_submit_button("Join the class", width="stretch") and join(code, nickname):
-            st.rerun()
+        if st.form_submit_button("Join the class", width="stretch"):
+            if join(code, nickname):
+                st.rerun()
+            notices()  # why not, beside the form

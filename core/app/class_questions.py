@@ -49,7 +49,8 @@ def _answer_widget(q: Question, key: str) -> Answer | None:
         return st.radio("Your prediction", q.choices, index=None, key=key)
     return st.number_input(f"Your prediction ({q.unit})" if q.unit else "Your prediction",
                            min_value=q.low, max_value=q.high, value=None, step=1.0,
-                           key=key, placeholder=f"a number from {q.low:g} to {q.high:g}")
+                           format="%.0f", key=key,
+                           placeholder=f"a number from {q.low:g} to {q.high:g}")
 
 
 def questions(page: str, ref: ModelRef) -> None:
@@ -181,6 +182,12 @@ def _revealed(q: Question, member: Member, doc: stores.ClassState,
 def result(q: Question, answers: list[Answer], measured: Measured,
             mine: Answer | None = None) -> None:
     """The answers' distribution beside the measured result, and a sentence on them."""
+    if mine is not None and len(answers) <= 1:  # alone: the prediction beside the measurement
+        st.metric("Measured", _fmt(q, measured.answer))
+        st.caption(measured.figures)
+        st.markdown(("✅ " if q.right(mine, measured) else "✖️ ")
+                    + f"Your prediction: **{_fmt(q, mine)}**.")
+        return
     left, right = st.columns([3, 2])
     table = rows(q, "", answers, measured)
     frame = pd.DataFrame({"answer": [r["answer"] for r in table],
@@ -213,14 +220,14 @@ def _holds(q: Question, option: str, measured: Measured) -> bool:
 
 
 def answer_chart(frame: pd.DataFrame, q: Question) -> alt.Chart:
-    """Bars of how many gave each answer; the measured one filled dark, the others light."""
+    """One horizontal bar per answer (labels stay readable on a phone): how many gave it; the
+    measured one filled dark, the others light and outlined."""
     return alt.Chart(frame).mark_bar(stroke="#111111", strokeWidth=1).encode(
-        x=alt.X("answer:N", sort=list(frame["answer"]), title=None,
-                axis=alt.Axis(labelAngle=0 if q.is_choice and len(q.choices) <= 3 else -40,
-                              labelLimit=160)),
-        y=alt.Y("students:Q", title="students", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("answer:N", sort=list(frame["answer"]), title=None,
+                axis=alt.Axis(labelLimit=220)),
+        x=alt.X("students:Q", title="students", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("measured:N", scale=alt.Scale(domain=[True, False],
                                                       range=["#2b5d8a", "#c9d7e6"]),
                         legend=alt.Legend(title=None, labelExpr="datum.value ? 'the measured "
                                           "answer' : 'other answers'", orient="top")),
-        tooltip=["answer", "students"]).properties(height=220)
+        tooltip=["answer", "students"]).properties(height=alt.Step(26))

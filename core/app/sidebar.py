@@ -33,7 +33,10 @@ def _on_pick() -> None:
     """Copy the sidebar widgets into the session's pick (widget state does not survive a page
     switch; st.session_state[REF] does)."""
     state = st.session_state
-    ref = ModelRef(state._pick_family, int(state._pick_latent), float(state.get("_pick_beta", 1.0)))
+    beta = float(state.get("_pick_beta", 1.0))
+    if state._pick_family == "vae" and state[REF].kind == "ae":
+        beta = 1.0  # the autoencoder's β is 0: coming from it, a VAE starts at β = 1, not 0
+    ref = ModelRef(state._pick_family, int(state._pick_latent), beta)
     state[REF], state[CMAP] = snap(ref, selection.zoo_options()), state._pick_cmap
     state.own_pick = None  # touching the pretrained picker means: a pretrained model
 

@@ -206,10 +206,17 @@ def verdict(question: Question, answers: Sequence[Answer], measured: Measured) -
         return "Nobody answered this question."
     right = sum(question.right(a, measured) for a in answers)
     if question.is_choice:
-        top, count = max(tally(question, answers), key=lambda oc: oc[1])
-        most = (f"the most common answer was “{top}” ({count} of {n})"
-                if top != measured.answer else "the most common answer was the measured one")
-        return (f"{right} of {n} predicted the measured answer, “{measured.answer}”; {most}.")
+        counts = tally(question, answers)
+        count = max(c for _, c in counts)
+        tops = [option for option, c in counts if c == count]
+        if len(tops) > 1:
+            most = "the class was split: " + " and ".join(f"“{t}”" for t in tops) + \
+                f" got {count} each"
+        elif tops[0] == measured.answer:
+            most = "the most common answer was the measured one"
+        else:
+            most = f"the most common answer was “{tops[0]}” ({count} of {n})"
+        return f"{right} of {n} predicted the measured answer, “{measured.answer}”; {most}."
     values = np.asarray([float(a) for a in answers])
     median = float(np.median(values))
     within = f" (within ±{question.close:g})" if question.close else " exactly"

@@ -54,3 +54,28 @@ def test_an_uploaded_photo_is_kept_and_its_file_let_go():
     at.switch_page("pages/10_Draw_your_digit.py").run()
     assert any("Your last photo" in c.value for c in at.caption) and at.image
     assert not at.exception
+
+
+def test_from_the_autoencoder_the_vae_starts_at_beta_1():
+    """The autoencoder's β is 0; switching back to the VAE used to pick the VAE with β = 0."""
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=180).run()
+    at.switch_page("pages/12_Glossary.py").run()
+    at.sidebar.radio(key="_pick_family").set_value("ae").run()
+    at.sidebar.radio(key="_pick_family").set_value("vae").run()
+    assert at.session_state["model_ref"].beta == 1.0
+    assert not at.exception
+
+
+def test_joining_is_rate_limited_per_session(tmp_path, monkeypatch):
+    monkeypatch.setenv("LATENT_LAB_CLASS_ROUTE", "/_latentlab/class")  # as serve.py mounts it
+    monkeypatch.setenv("LATENT_LAB_CLASS_DB", str(tmp_path / "classes.sqlite3"))
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=180).run()
+    at.switch_page("pages/13_Class.py").run()
+    said = []
+    for _ in range(6):
+        at.text_input(key="class_code_page").input("ZZZZZZ")
+        at.button(key="FormSubmitter:class_join_page-Join the class").click().run()
+        said.append(" ".join(w.value for w in at.warning))
+    assert all("ZZZZZZ has ended or expired" in s for s in said[:5]), said
+    assert "Too many tries to join" in said[5], said
+    assert not at.exception

@@ -230,3 +230,9 @@ def test_the_summary_has_a_row_per_answer_and_the_measurement_once_revealed():
                          Measured("The VAE", "71 % against 21 %"))
     assert [r["students"] for r in after] == [2, 1, 0] and after[0]["share"] == pytest.approx(0.667)
     assert {r["measured"] for r in after} == {"The VAE"}
+
+
+def test_a_tie_is_called_a_split_not_a_majority():
+    q = BY_ID["random_draws"]
+    said = questions.verdict(q, ["The VAE", "The autoencoder"], Measured("The VAE", ""))
+    assert "split" in said and "most common" not in said
