@@ -6,7 +6,7 @@ student's screen, with N students in Chromium following one instructor.
 Starts `serve.py` (the class route, without its warm-up) with the SQLite store or a Redis on
 loopback, one instructor and N students, each in a Chromium context of its own. The instructor
 alternates the model family on the Glossary page (`--changes` times), then alternates the page
-between the Glossary and the Teaching kit. Each student's page records (with a 20 ms check in
+between the Glossary and the Class page. Each student's page records (with a 20 ms check in
 the page) when its sidebar first names the new model, or its address the new page; the delay is
 that moment minus the moment the instructor's click was sent, both on this machine's clock.
 Prints p50, p95 and the maximum, per kind of change, and the server's CPU time.
@@ -37,7 +37,8 @@ WATCH = """(targets) => {
   }, 20);
 }"""
 LABELS = {"ae": "Autoencoder, latent size 10", "vae": "VAE, latent size 10, β = 1"}
-PAGES = {"Glossary": "/Glossary", "Teaching kit": "/Teaching_kit"}
+PAGES = {"Glossary": "/Glossary", "Class": "/Class"}  # two light pages: the browsers share
+                                                     # this machine's two cores with the server
 
 
 def follow(students: int, changes: int, kind: str) -> None:
@@ -87,7 +88,7 @@ def follow(students: int, changes: int, kind: str) -> None:
             time.sleep(1.0)
         here = "Glossary"
         for _ in range(max(2, changes // 2)):
-            here = "Teaching kit" if here == "Glossary" else "Glossary"
+            here = "Class" if here == "Glossary" else "Glossary"
             for page in pages:
                 page.evaluate(WATCH, [PAGES[here]])
             sent = time.time() * 1000
