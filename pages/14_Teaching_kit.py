@@ -29,7 +29,7 @@ def exercises() -> None:
         found = kit.exercises(kit.text("exercises.md"))
         st.markdown(f"{len(found)} exercises. Try each before you open its worked solution.")
         for title, question, solution in found:
-            st.subheader(title)
+            st.header(title)
             st.markdown(question)
             with st.expander("Worked solution"):
                 st.markdown(solution)

@@ -46,7 +46,8 @@ def open_expander(page, area: str, label: str) -> None:
 
 CANVAS = "[data-testid=stMain] canvas"
 NO_PICTURES_UNTIL_USED = {"Train_your_own",  # test_a_tiny_training_run_shows_its_progress
-                          "Glossary"}  # words only
+                          "Glossary", "Teaching_kit",  # words and formulas only
+                          "Class"}  # the QR code once a class starts: tests/browser/test_class.py
 
 
 # What fails the accessibility check: axe-core's serious and critical violations of WCAG 2.0-2.2
