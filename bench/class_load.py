@@ -21,10 +21,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import RedisServer, percentile  # noqa: E402
-from core.classroom import status, store as stores  # noqa: E402
+from core.classroom import status  # noqa: E402
+from core.classroom import store as stores
+from core.classroom.questions import QUESTIONS  # noqa: E402
 from core.classroom.redis_store import RedisStore  # noqa: E402
 from core.classroom.sqlite_store import SqliteStore  # noqa: E402
-from core.classroom.questions import QUESTIONS  # noqa: E402
 
 
 def hammer(work, threads: int, seconds: float) -> tuple[int, list[float]]:
@@ -49,7 +50,8 @@ def hammer(work, threads: int, seconds: float) -> tuple[int, list[float]]:
     return len(flat), flat
 
 
-def measure(store: stores.Store, threads: int, seconds: float) -> list[tuple[str, float, float, float]]:
+def measure(store: stores.Store, threads: int,
+            seconds: float) -> list[tuple[str, float, float, float]]:
     code, _ = store.create()
     seats = [f"seat{i:04d}" for i in range(threads)]
     for seat in seats:

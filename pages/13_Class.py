@@ -70,7 +70,8 @@ def join_screen(code: str, large: bool) -> None:
     right.image(class_bar.qr_png(link), caption="Scan to join", width=260 if large else 180)
 
 
-STYLE = """<style>[data-testid="stMarkdownContainer"] p.ll-code { font-size: 4rem; font-weight: 700; letter-spacing: 0.15em;
+STYLE = """<style>[data-testid="stMarkdownContainer"] p.ll-code {
+  font-size: 4rem; font-weight: 700; letter-spacing: 0.15em;
   margin: 0; line-height: 1.1; font-family: ui-monospace, monospace; }</style>"""
 st.markdown(STYLE, unsafe_allow_html=True)
 
@@ -125,7 +126,8 @@ with layout.part("the class"):
             questions_status(member.code, doc.revealed, show_results=True)
         else:
             st.markdown(f"You are in class **{member.code}**"
-                        + (f" as “{class_bar.plain(member.nickname)}”" if member.nickname else "") + ".")
+                        + (f" as “{class_bar.plain(member.nickname)}”" if member.nickname
+                           else "") + ".")
             questions_status(member.code, doc.revealed, show_results=True)
 
 summary = st.session_state.get("class_summary")

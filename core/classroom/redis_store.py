@@ -51,7 +51,8 @@ class RedisStore:
         try:
             yield
         except self._errors as error:
-            raise Unavailable(f"the class server is not answering ({type(error).__name__})") from None
+            raise Unavailable("the class server is not answering "
+                              f"({type(error).__name__})") from None
 
     def _state(self, code: str, fields: dict[str, str | None]) -> tuple[ClassState, str]:
         if not fields.get("doc"):

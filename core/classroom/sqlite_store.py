@@ -50,7 +50,8 @@ class SqliteStore:
         try:
             self._db().executescript(_SCHEMA)  # executescript commits by itself: no _write
         except sqlite3.Error as error:
-            raise Unavailable(f"the class database cannot be set up ({type(error).__name__})") from None
+            raise Unavailable("the class database cannot be set up "
+                              f"({type(error).__name__})") from None
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -59,9 +60,11 @@ class SqliteStore:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never corrupt
+                # In WAL mode: durable at checkpoints, never corrupt.
+                db.execute("PRAGMA synchronous=NORMAL")
             except (OSError, sqlite3.Error) as error:
-                raise Unavailable(f"the class database cannot be opened ({type(error).__name__})") from None
+                raise Unavailable("the class database cannot be opened "
+                                  f"({type(error).__name__})") from None
             self._local.db = db
         return db
 
@@ -77,13 +80,15 @@ class SqliteStore:
                 raise
             db.execute("COMMIT")
         except sqlite3.Error as error:
-            raise Unavailable(f"the class database is not answering ({type(error).__name__})") from None
+            raise Unavailable("the class database is not answering "
+                              f"({type(error).__name__})") from None
 
     def _read(self, sql: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         try:
             return self._db().execute(sql, args).fetchall()
         except sqlite3.Error as error:
-            raise Unavailable(f"the class database is not answering ({type(error).__name__})") from None
+            raise Unavailable("the class database is not answering "
+                              f"({type(error).__name__})") from None
 
     def create(self, ttl: int = DEFAULT_TTL) -> tuple[str, str]:
         now, secret = time.time(), new_secret()

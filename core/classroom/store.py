@@ -24,7 +24,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-REDIS_ENV, DB_ENV, HOURS_ENV = "LATENT_LAB_REDIS_URL", "LATENT_LAB_CLASS_DB", "LATENT_LAB_CLASS_HOURS"
+REDIS_ENV, DB_ENV = "LATENT_LAB_REDIS_URL", "LATENT_LAB_CLASS_DB"
+HOURS_ENV = "LATENT_LAB_CLASS_HOURS"
 DEFAULT_TTL = 4 * 3600
 # 31 symbols: digits and capitals without 0, O, 1, I and L, which read alike on a projector.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -119,7 +120,8 @@ class Store(Protocol):
 
     def get(self, code: str) -> ClassState: ...
 
-    def steer(self, code: str, secret: str, change: Callable[[ClassState], ClassState]) -> ClassState:
+    def steer(self, code: str, secret: str,
+              change: Callable[[ClassState], ClassState]) -> ClassState:
         """Apply `change` to the class document; the version rises only if it changed."""
         ...
 
@@ -163,7 +165,8 @@ def open_store() -> Store:
     return SqliteStore(default_db())
 
 
-def reveal(store: Store, code: str, secret: str, question: str, measured: dict[str, Any]) -> ClassState:
+def reveal(store: Store, code: str, secret: str, question: str,
+           measured: dict[str, Any]) -> ClassState:
     """Close `question` to answers and keep what the experiment measured beside it."""
     return store.steer(code, secret, lambda s: replace(
         s, revealed={**s.revealed, question: measured}))

@@ -114,7 +114,8 @@ def test_a_class_on_one_server_with_the_sqlite_store(site, tmp_path):
         # The join code does not drive the class: as a "secret" it opens a student's page.
         stranger = pages[1].context.browser.new_context().new_page()
         stranger.goto(f"{base}/?class={code}&teach={code}")
-        stranger.get_by_text("This instructor link does not match its class").wait_for(timeout=60_000)
+        stranger.get_by_text("This instructor link does not match its class")\
+            .wait_for(timeout=60_000)
         stranger.locator(BAR).get_by_text("you follow your instructor").wait_for(timeout=WAIT)
         # A nickname is text, never markup.
         typed = stranger.context.browser.new_context().new_page()

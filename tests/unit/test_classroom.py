@@ -14,10 +14,11 @@ import pytest
 
 from bench.common import RedisServer
 from core import zoo
-from core.classroom import limits, questions, store as stores, summary
+from core.classroom import limits, questions, summary
+from core.classroom import store as stores
+from core.classroom.questions import BY_ID, Measured
 from core.classroom.redis_store import RedisStore
 from core.classroom.sqlite_store import SqliteStore
-from core.classroom.questions import BY_ID, Measured
 from core.reference import ModelRef
 
 
@@ -218,7 +219,8 @@ def test_answers_are_validated_tallied_and_judged():
     choice = BY_ID["random_draws"]
     said = questions.verdict(choice, ["The autoencoder", "The autoencoder", "The VAE"],
                              Measured("The VAE", ""))
-    assert said.startswith("1 of 3 predicted the measured answer") and "“The autoencoder” (2 of 3)" in said
+    assert said.startswith("1 of 3 predicted the measured answer")
+    assert "“The autoencoder” (2 of 3)" in said
 
 
 def test_the_summary_has_a_row_per_answer_and_the_measurement_once_revealed():
