@@ -220,14 +220,14 @@ def _holds(q: Question, option: str, measured: Measured) -> bool:
 
 
 def answer_chart(frame: pd.DataFrame, q: Question) -> alt.Chart:
-    """One horizontal bar per answer (labels stay readable on a phone): how many gave it; the
-    measured one filled dark, the others light and outlined."""
+    """One horizontal bar per answer (labels stay readable on a phone): how many gave it. The
+    measured answer's bar is filled dark and its label says so: no legend to read."""
+    labels = [f"{a} (measured)" if m else a for a, m in zip(frame["answer"], frame["measured"])]
+    frame = frame.assign(label=labels)
     return alt.Chart(frame).mark_bar(stroke="#111111", strokeWidth=1).encode(
-        y=alt.Y("answer:N", sort=list(frame["answer"]), title=None,
-                axis=alt.Axis(labelLimit=220)),
+        y=alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=240)),
         x=alt.X("students:Q", title="students", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("measured:N", scale=alt.Scale(domain=[True, False],
                                                       range=["#2b5d8a", "#c9d7e6"]),
-                        legend=alt.Legend(title=None, labelExpr="datum.value ? 'the measured "
-                                          "answer' : 'other answers'", orient="top")),
+                        legend=None),
         tooltip=["answer", "students"]).properties(height=alt.Step(26))
