@@ -83,8 +83,11 @@ def picker() -> ModelRef:
                       on_change="rerun") as box:  # filled once opened: see layout.show_code
         if box.open:
             _share_link(ref, own is not None)
-    with bar.expander("Class", expanded=classroom.me() is not None):
-        class_bar.sidebar_box()
+    # Filled once opened, as the share box: a page load outside a class skips its form.
+    in_class = classroom.me() is not None
+    with bar.expander("Class", expanded=in_class, key="class_open", on_change="rerun") as box:
+        if box.open or in_class:
+            class_bar.sidebar_box()
     return own or ref
 
 
