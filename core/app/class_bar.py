@@ -18,6 +18,7 @@ from core.app import course
 from core.app.classroom import (
     PAUSED,
     POLL_S,
+    QUIET_S,
     ROOT,
     Member,
     following,
@@ -31,35 +32,57 @@ from core.classroom import status
 from core.classroom import store as stores
 from core.classroom.store import Unavailable
 
-# The follower's timer, in the browser: once a second, while the page's script is idle, it asks
-# the class's status route (`core.classroom.status`) for the class's key, and reruns the page
-# only when the key differs from the one the page was drawn with. A poll costs the server one
-# store read, not a script run. (Fragments rerun on a timer, Streamlit's `run_every` or a
-# component's trigger, were tried first: a fragment run requested as the server switched a
-# follower's page crashed that page, "Bad delta path index", in 4 of 10 tries of
-# tests/browser/test_class.py.)
+# The follower's timer, in the browser. While the page's script is idle it asks the class's
+# status route (`core.classroom.status`) whether the class's key still is the one the page was
+# drawn with; the route answers when it changes (a long poll), and the page reruns. Asking costs
+# the server no script run. It waits for a quiet page: a rerun sent while a student's own click
+# is on its way to the server would replace that click's run (a form's "Send my answer", the live
+# view's request for the model), and Streamlit would drop the click. (Fragments rerun on a timer,
+# Streamlit's `run_every` or a component's trigger, were tried first: a fragment run requested as
+# the server switched a follower's page crashed that page, "Bad delta path index", in 4 of 10
+# tries of tests/browser/test_class.py.)
 FOLLOW_JS = """
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const idle = () => document.querySelector("[data-test-script-state]")
+  ?.getAttribute("data-test-script-state") === "notRunning";
+
 export default function ({ parentElement, data, setTriggerValue }) {
-  clearInterval(parentElement.llTimer);
-  let asking = false;
-  const id = setInterval(async () => {
-    const app = document.querySelector("[data-test-script-state]");
-    if (asking || !app || app.getAttribute("data-test-script-state") !== "notRunning") return;
-    asking = true;
-    let key;
-    try {
-      const answer = await fetch(data.url, { cache: "no-store" });
-      key = (await answer.json()).key;
-    } catch (error) {
-      key = "paused";  // the server itself cannot be reached
-    } finally {
-      asking = false;
+  parentElement.llStop?.();
+  const controller = new AbortController();
+  let stopped = false;
+  const stop = () => { stopped = true; controller.abort(); };
+  parentElement.llStop = stop;
+  if (!window.llTouched) {  // when the student last clicked or typed on this page
+    window.llTouched = 0;
+    for (const type of ["pointerdown", "keydown", "input"])
+      document.addEventListener(type, () => { window.llTouched = Date.now(); }, true);
+  }
+  const ready = () => idle() && Date.now() - window.llTouched > data.quiet;
+  const url = `${data.url}${data.url.includes("?") ? "&" : "?"}drawn=${encodeURIComponent(data.drawn)}`;
+  (async () => {
+    while (!stopped) {
+      while (!stopped && !ready()) await sleep(100);
+      const asked = Date.now();
+      let key;
+      try {
+        const answer = await fetch(url, { cache: "no-store", signal: controller.signal });
+        key = (await answer.json()).key;
+      } catch (error) {
+        key = "paused";  // the server itself cannot be reached
+      }
+      if (stopped) return;
+      if (key !== data.drawn && key !== "limited") {
+        while (!stopped && !ready()) await sleep(100);
+        if (stopped) return;
+        setTriggerValue("changed", `${key} ${Date.now()}`);
+      }
+      // At most one question per `ms`: a route that answers at once (an error, a limit, a
+      // change the rerun has not drawn yet) is not asked in a tight loop.
+      await sleep(Math.max(0, (key === "limited" ? 10 : 1) * data.ms - (Date.now() - asked)));
     }
-    if (key !== data.drawn && key !== "limited") setTriggerValue("changed", `${key} ${Date.now()}`);
-  }, data.ms);
-  parentElement.llTimer = id;
-  // Only this render's timer: a render that replaced it may already run on the same element.
-  return () => clearInterval(id);
+  })();
+  // Only this render's loop: a render that replaced it may already run on the same element.
+  return stop;
 }
 """
 
@@ -81,7 +104,8 @@ def _base_path() -> str:
 def _poll(code: str, drawn: str, counts: bool) -> None:
     """Rerun this page when the class's key (`status.key`) is no longer `drawn`."""
     url = f"{_base_path()}{status.PATH}/{code}" + ("?counts=1" if counts else "")
-    _timer()(key="class_timer", data={"url": url, "drawn": drawn, "ms": int(POLL_S * 1000)},
+    _timer()(key="class_timer", data={"url": url, "drawn": drawn, "ms": int(POLL_S * 1000),
+                                      "quiet": int(QUIET_S * 1000)},
              on_changed_change=lambda: None)
 
 

@@ -9,8 +9,8 @@ Roles, all kept in the browser session (`Member`) and in the page's link:
 - the projector (`?class=CODE&view=projector`): follows like a student, never answers, shows
   large type, no sidebar, and the join code in a corner.
 
-A follower's browser asks the class's status route once a second (`_poll`, `serve.py` mounts the
-route) and reruns the page when the class changed. If the store cannot be reached the class
+A follower's browser asks the class's status route to answer when the class changes (a long
+poll: `class_bar._poll`; `serve.py` mounts the route) and then reruns the page. If the store cannot be reached the class
 pauses and the lessons go on.
 """
 
@@ -37,7 +37,8 @@ from core.classroom.store import (
 from core.reference import ModelRef
 
 ROOT = Path(__file__).resolve().parents[2]
-POLL_S = 1.0  # a follower's browser checks the class once a second
+POLL_S = 1.0  # a follower's browser asks the class at most once a second (a long poll)
+QUIET_S = 1.0  # ... and reruns its page only after a second without a click or a key
 PAUSED = ("**The class is paused**: the class server cannot be reached. Every lesson still "
           "works; the class resumes by itself when the server is back.")
 

@@ -1,10 +1,13 @@
 """A class's status in one short key, and the HTTP route that serves it to the browser.
 
-A follower's browser asks `GET /_latentlab/class/<code>` once a second (`core.app.classroom`'s
-timer) and reruns its page only when the key differs from the one its page was drawn with: a
-poll costs the server one store read and no script run. The key says whether the class is open
-(with its version), paused (the store cannot be reached) or gone, and, with `?counts=1` (the
-instructor's and the projector's pages), how many joined and answered each question.
+A follower's browser asks `GET /_latentlab/class/<code>?drawn=<key>` (`core.app.class_bar`'s
+timer), where `drawn` is the key its page was drawn with. The route answers as soon as the
+class's key differs from it, or after `HOLD_S` with the same key (a long poll): a change reaches
+the browser within about `CHECK_S`, and waiting costs the server a store read per class every
+`CHECK_S`, shared by every browser waiting on that class, and no script run. The page reruns
+only when the key changed. The key says whether the class is open (with its version), paused
+(the store cannot be reached) or gone, and, with `?counts=1` (the instructor's and the
+projector's pages), how many joined and answered each question.
 
 The route is mounted by `serve.py` (`st.App(..., routes=routes())`); `mounted()` tells the pages
 whether it is there (`streamlit run Home.py` has no routes: class mode then says how to start).
@@ -12,6 +15,7 @@ whether it is there (`streamlit run Home.py` has no routes: class mode then says
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 import time
@@ -24,6 +28,8 @@ PATH = "/_latentlab/class"
 MOUNTED_ENV = "LATENT_LAB_CLASS_ROUTE"  # set by `routes()`: an environment variable survives
                                         # Streamlit's reloading of changed modules
 MISSES = (20, 60.0)            # unknown codes answered per client address per minute
+HOLD_S = 15.0                  # a long poll's longest wait (nginx's proxy_read_timeout is 60 s)
+CHECK_S = 0.1                  # how often a waiting class's key is read again
 
 
 def mounted() -> bool:
@@ -64,6 +70,28 @@ class _Misses:
             self.times.pop(next(iter(self.times)))
 
 
+class _Keys:
+    """Class keys read at most once per `fresh` seconds for all the requests waiting on one
+    class: thirty waiting students cost the store what one does."""
+
+    def __init__(self, fresh: float) -> None:
+        self.fresh = fresh
+        self.read_at: dict[tuple[str, bool], tuple[float, str]] = {}
+
+    async def read(self, store: Store, code: str, counts: bool) -> str:
+        from starlette.concurrency import run_in_threadpool
+
+        now = time.monotonic()
+        at, found = self.read_at.get((code, counts), (-1.0, ""))
+        if now - at < self.fresh:
+            return found
+        found = await run_in_threadpool(key, store, code, counts)  # SQLite and Redis block
+        self.read_at[(code, counts)] = (time.monotonic(), found)
+        if len(self.read_at) > 10_000:  # forget the oldest classes rather than grow without end
+            self.read_at.pop(next(iter(self.read_at)))
+        return found
+
+
 @functools.cache
 def _store() -> Store:
     return open_store()
@@ -71,12 +99,12 @@ def _store() -> Store:
 
 def routes() -> list:
     """The Starlette route `GET /_latentlab/class/{code}` for `st.App(routes=...)`."""
-    from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
     misses = _Misses(*MISSES)
+    keys = _Keys(CHECK_S)
 
     async def status(request: Request) -> JSONResponse:
         forwarded = request.headers.get("x-forwarded-for", "")
@@ -90,7 +118,14 @@ def routes() -> list:
             store = _store()
         except Unavailable:
             return JSONResponse({"key": "paused"}, status_code=503)
-        found = await run_in_threadpool(key, store, code, counts)  # SQLite and Redis block
+        drawn = request.query_params.get("drawn")
+        found = await keys.read(store, code, counts)
+        deadline = now + HOLD_S
+        while found == drawn and time.monotonic() < deadline:
+            if await request.is_disconnected():  # the student left the page
+                break
+            await asyncio.sleep(CHECK_S)
+            found = await keys.read(store, code, counts)
         if found == "gone":
             misses.add(client, now)
         return JSONResponse({"key": found}, headers={"Cache-Control": "no-store"})

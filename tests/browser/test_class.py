@@ -53,9 +53,7 @@ def lead_a_class(teacher, students, base: str, sliders: bool = True) -> str:
         student.wait_for_url(re.compile("/Latent_sliders"), timeout=WAIT)
         student.locator(SIDEBAR).get_by_text("Autoencoder, latent size 10").wait_for(timeout=WAIT)
     if sliders:
-        # Left out of the suite for now: in class mode the instructor's live sliders stayed at
-        # "Loading the model into your browser" for 60 s in 2 of 4 CI runs (issue 21's note).
-        pass
+        follow_the_sliders(teacher, students)
     answer_and_reveal(teacher, students)
     return code
 

@@ -4,6 +4,15 @@
 const VIEWS = { sliders: slidersView, manifold: manifoldView, sweep: sweepView, walk: walkView,
                 embedding: embeddingView, draw: drawView, arith: arithView };
 
+const ASK_AGAIN_MS = 6000;  // a packet with the parts can take seconds on a busy server
+
+/** Whether `promise` settles within `ms` milliseconds. */
+function within(promise, ms) {
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  return Promise.race([promise.then(() => true), late]).finally(() => clearTimeout(timer));
+}
+
 async function render(component, token) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
   // Before anything is awaited: the parts this packet brings, so the page's other views wait
@@ -44,10 +53,16 @@ async function render(component, token) {
       root.insertAdjacentHTML("afterbegin", `<p class="ll-loading" role="status">Loading the
         model into your browser (once per model: it keeps it for your next visit)…</p>`);
     }
-    setTriggerValue("missing", { names: missing, at: Date.now() });  // a new value each time
     // The parts may come in this view's next packet or in another view's (Streamlit does not
-    // render a view again whose packet has not changed): wait for them either way.
-    await Promise.all(missing.map(arrival));
+    // render a view again whose packet has not changed): wait for them either way. Ask again
+    // if they have not come: the packet that brought them can be replaced before this browser
+    // draws it, when another run follows at once (a class's follower, an instructor's counts).
+    const arrived = Promise.all(missing.map(arrival));
+    for (;;) {
+      setTriggerValue("missing", { names: missing, at: Date.now() });  // a new value each time
+      if (await within(arrived, ASK_AGAIN_MS)) break;
+      if (parentElement.renderToken !== token) return;
+    }
     if (parentElement.renderToken !== token) return;
     for (const [role, name] of Object.entries(header.needs)) found[role] = await find(name);
   }
