@@ -1,7 +1,7 @@
 """How fast a class follows its instructor: the delay from the instructor's change to each
 student's screen, with N students in Chromium following one instructor.
 
-    python bench/class_follow.py [--students 30] [--changes 10] [--store sqlite|redis]
+    python bench/class_follow.py [--students 30] [--changes 10] [--store sqlite|redis] [--split]
 
 Starts `serve.py` (the class route, without its warm-up) with the SQLite store or a Redis on
 loopback, one instructor and N students, each in a Chromium context of its own. The instructor
@@ -9,12 +9,16 @@ alternates the model family on the Glossary page (`--changes` times), then alter
 between the Glossary and the Class page. Each student's page records (with a 20 ms check in
 the page) when its sidebar first names the new model, or its address the new page; the delay is
 that moment minus the moment the instructor's click was sent, both on this machine's clock.
-Prints p50, p95 and the maximum, per kind of change, and the server's CPU time.
+Prints p50, p95 and the maximum, per kind of change, and the server's CPU time. With `--split`
+the server runs on CPU core 0 and the browsers on core 1 (`sched_setaffinity`): in a class each
+student's browser runs on a device of its own, and here they would otherwise take the server's
+cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -41,7 +45,7 @@ PAGES = {"Glossary": "/Glossary", "Class": "/Class"}  # two light pages: the bro
                                                      # this machine's two cores with the server
 
 
-def follow(students: int, changes: int, kind: str) -> None:
+def follow(students: int, changes: int, kind: str, split: bool = False) -> None:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         env = {"LATENT_LAB_WARM_UP": "0", "LATENT_LAB_CLASS_DB": str(folder / "c.sqlite3")}
@@ -51,7 +55,10 @@ def follow(students: int, changes: int, kind: str) -> None:
             stack.callback(redis.stop)
             env["LATENT_LAB_REDIS_URL"] = redis.url
         base, pid = stack.enter_context(server("serve.py", env=env, timeout=120,
-                                               flags=("--server.fileWatcherType", "none")))
+                                               flags=("--server.fileWatcherType", "none"),
+                                               cpus={0} if split else None))
+        if split:  # this script, Playwright's driver and Chromium: core 1
+            os.sched_setaffinity(0, {1})
         b = stack.enter_context(browser())
         teacher = b.new_context(viewport={"width": 1200, "height": 900}).new_page()
         teacher.goto(f"{base}/Class")
@@ -96,7 +103,11 @@ def follow(students: int, changes: int, kind: str) -> None:
             delays["page"] += wait_all(pages, PAGES[here], sent)
             time.sleep(1.0)
         cpu = cpu_seconds(pid) - cpu0
-        print(f"store: {kind}; {students} students; server CPU {cpu:.0f} s over the changes")
+        follows = sum(len(v) for v in delays.values())  # one per student per change
+        print(f"store: {kind}; {students} students; "
+              f"{'server on core 0, browsers on core 1' if split else 'all on both cores'}; "
+              f"server CPU {cpu:.0f} s over the changes, {cpu / follows:.3f} s per student "
+              "per change")
         print(f"{'change':8} {'n':>5} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
         for name, values in delays.items():
             print(f"{name:8} {len(values):5d} {percentile(values, 50) / 1000:7.2f} "
@@ -133,8 +144,10 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--store", choices=("sqlite", "redis"), default="sqlite")
+    parser.add_argument("--split", action="store_true",
+                        help="the server on CPU core 0, the browsers on core 1")
     args = parser.parse_args()
-    follow(args.students, args.changes, args.store)
+    follow(args.students, args.changes, args.store, args.split)
 
 
 if __name__ == "__main__":

@@ -31,10 +31,10 @@ def free_port() -> int:
 @contextmanager
 def server(script: str = "Home.py", timeout: float = 60, log: Path | None = None,
            flags: tuple[str, ...] = (), env: dict[str, str] | None = None,
-           port: int | None = None) -> Iterator[tuple[str, int]]:
+           port: int | None = None, cpus: set[int] | None = None) -> Iterator[tuple[str, int]]:
     """`streamlit run script` on a free port (or `port`), with extra `flags` ("--server.x",
-    "value", ...) and environment variables `env`; yields (base URL, server pid) once healthy.
-    The server's output goes to `log` if given."""
+    "value", ...) and environment variables `env`, on the CPU cores `cpus` if given; yields
+    (base URL, server pid) once healthy. The server's output goes to `log` if given."""
     port = port or free_port()
     env = {**os.environ, **(env or {})}
     env.setdefault("LATENT_LAB_DATA", str(ROOT.parent / "shared" / "data" / "mnist"))
@@ -42,7 +42,8 @@ def server(script: str = "Home.py", timeout: float = 60, log: Path | None = None
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false", *flags],
-        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if log else output)
+        cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT if log else output,
+        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

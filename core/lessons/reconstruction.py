@@ -13,7 +13,7 @@ from torch import Tensor
 from core.bound import bce_floor
 from core.claims import Claim, a_digit, order
 from core.device import all_cores
-from core.latent import reconstruct
+from core.latent import BATCH, reconstruct
 from core.models import Autoencoder
 
 
@@ -109,7 +109,7 @@ class OnTestSet:
 @all_cores  # 10,000 digits: batch work, on every core even in a server's script thread
 @torch.no_grad()
 def on_test_set(models: list[Autoencoder], x: Tensor, labels: object = None,
-                batch: int = 1000) -> OnTestSet:
+                batch: int = BATCH) -> OnTestSet:
     """Rebuild all of x (N, 1, 28, 28) with models[0] from the mean code, encoding each batch
     once (labels are not needed; the signature is `experiments.measured`'s)."""
     model = models[0]

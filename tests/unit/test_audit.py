@@ -29,11 +29,15 @@ def test_set():
 
 
 @torch.no_grad()
-def bce_at_mean(model, x):
+@torch.no_grad()
+def bce_at_mean(model, x, batch: int = 500):
     """Per-image BCE of decoding the mean code, written out here: (N,) float64."""
-    mu = model.encode(x)[0]
-    x_hat = torch.sigmoid(model.decode_logits(mu)).double().clamp(1e-7, 1 - 1e-7)
-    return F.binary_cross_entropy(x_hat, x.double(), reduction="none").sum((1, 2, 3)).numpy()
+    out = []
+    for x_i in x.split(batch):
+        x_hat = torch.sigmoid(model.decode_logits(model.encode(x_i)[0])).double()
+        out.append(F.binary_cross_entropy(x_hat.clamp(1e-7, 1 - 1e-7), x_i.double(),
+                                          reduction="none").sum((1, 2, 3)))
+    return torch.cat(out).numpy()
 
 
 def expected_order(a, b, noise):

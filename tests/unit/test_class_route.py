@@ -5,6 +5,7 @@ unknown codes count against the asking address."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import threading
 import time
@@ -45,7 +46,9 @@ def ask(app: Starlette, code: str, query: str = "", client: str = "10.0.0.1") ->
     async def send(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: another test's event loop may still run in this one (Playwright's)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return sent[0]["status"], json.loads(body)["key"]
 
