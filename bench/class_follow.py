@@ -3,7 +3,7 @@ student's screen, with N students in Chromium following one instructor.
 
     python bench/class_follow.py [--students 30] [--changes 10] [--store sqlite|redis] [--split]
 
-Starts `serve.py` (the class route, without its warm-up) with the SQLite store or a Redis on
+Starts `serve.py` as a host runs it (its warm-up, then the class route) with the SQLite store or a Redis on
 loopback, one instructor and N students, each in a Chromium context of its own. The instructor
 alternates the model family on the Glossary page (`--changes` times), then alternates the page
 between the Glossary and the Class page. Each student's page records (with a 20 ms check in
@@ -48,13 +48,13 @@ PAGES = {"Glossary": "/Glossary", "Class": "/Class"}  # two light pages: the bro
 def follow(students: int, changes: int, kind: str, split: bool = False) -> None:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        env = {"LATENT_LAB_WARM_UP": "0", "LATENT_LAB_CLASS_DB": str(folder / "c.sqlite3")}
+        env = {"LATENT_LAB_CLASS_DB": str(folder / "c.sqlite3")}
         if kind == "redis":
             redis = RedisServer(folder / "redis")
             redis.start()
             stack.callback(redis.stop)
             env["LATENT_LAB_REDIS_URL"] = redis.url
-        base, pid = stack.enter_context(server("serve.py", env=env, timeout=120,
+        base, pid = stack.enter_context(server("serve.py", env=env, timeout=600,
                                                flags=("--server.fileWatcherType", "none"),
                                                cpus={0} if split else None))
         if split:  # this script, Playwright's driver and Chromium: core 1

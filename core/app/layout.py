@@ -31,6 +31,7 @@ def page(title: str, icon: str) -> ModelRef:
     a follower goes where the class is) and the sidebar picker."""
     serving.configure_process()
     serving.script_thread()
+    serving.freeze_heap()  # at once unless the last runs imported modules (then ~0.1 s, once)
     st.set_page_config(page_title=title, page_icon=icon, layout="wide")
     st.markdown(_CSS, unsafe_allow_html=True)
     here = class_bar.current_page()

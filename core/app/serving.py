@@ -4,7 +4,9 @@
 - `script_thread`: one torch thread for the calling script thread. Streamlit runs each script
   run in a thread of its own, and OpenMP's thread count belongs to the thread that sets it,
   so this is the one setting that every script run (and fragment rerun) applies to itself.
-- `freeze_heap`: once, after `serve.py`'s warm-up has imported every page's modules.
+- `freeze_heap`: after `serve.py`'s warm-up has imported every page's modules, and at the top
+  of any page run that follows new imports (without the warm-up, or a module a page imports
+  late), so that no process keeps scanning its modules after every run.
 
 Each setting was measured with the benchmarks in `bench/`; docs/performance.md has the figures.
 """
