@@ -205,11 +205,10 @@ def qr_png(text: str, scale: int = 8) -> bytes:
 
 
 def join_link(code: str) -> str:
-    base = (st.context.url or "").split("?")[0]
-    # the class link opens Home; from there the class takes the student to its page
-    for path in ("/" + p for p in course.page_urls() if p):
-        base = base.removesuffix(path)
-    return f"{base}/?class={code}"
+    """The link that joins class `code`: it opens Home, and the class takes the student on."""
+    url = urlsplit(st.context.url or "")
+    origin = f"{url.scheme}://{url.netloc}" if url.netloc else ""
+    return f"{origin}{_base_path()}/?class={code}"
 
 
 def projector_style(code: str) -> None:

@@ -252,7 +252,10 @@ def publish(page: str, ref: ModelRef) -> None:
                        shared=doc.shared if doc.page == page else {})
 
     try:
-        st.session_state.class_state = store().steer(member.code, member.secret, change)
+        doc = store().get(member.code)
+        if change(doc).to_json() != doc.to_json():  # a write only when the class moves on
+            doc = store().steer(member.code, member.secret, change)
+        st.session_state.class_state = doc
         st.session_state.class_paused = False
     except Unavailable:
         st.session_state.class_paused = True
@@ -270,8 +273,9 @@ def share(name: str, value: Any) -> None:
     if not teaching() or st.session_state.get("class_paused"):
         return
     try:
-        store().steer(member.code, member.secret,
-                      lambda doc: replace(doc, shared={**doc.shared, name: value}))
+        if store().get(member.code).shared.get(name) != value:  # a write only on a change
+            store().steer(member.code, member.secret,
+                          lambda doc: replace(doc, shared={**doc.shared, name: value}))
     except (Unavailable, UnknownClass, NotAllowed):
         pass  # the bar says so on the next run
 

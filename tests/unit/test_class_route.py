@@ -99,3 +99,22 @@ def test_unknown_codes_are_limited_per_address(store):
     code, _ = store.create()
     assert ask(app, code) == (429, "limited")  # this address, whatever it asks next
     assert ask(app, code, client="10.0.0.2") == (200, "open:0")  # another is not blocked
+
+
+@pytest.mark.parametrize("url, base", [
+    ("http://host:8501/Latent_sliders?class=X&seat=Y", ""),
+    ("https://example.org/lab/Class", "/lab"),
+    ("https://example.org/lab/", "/lab"),
+    ("http://host:8501", ""),
+])
+def test_the_join_link_opens_the_apps_home_whatever_page_made_it(monkeypatch, url, base):
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from core.app import class_bar
+
+    monkeypatch.setattr(st, "context", SimpleNamespace(url=url))
+    origin = "/".join(url.split("/")[:3])
+    assert class_bar.join_link("K7Q3PX") == f"{origin}{base}/?class=K7Q3PX"
+    assert class_bar._base_path() == base  # where the page finds the class's route
