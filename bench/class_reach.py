@@ -1,7 +1,7 @@
 """How fast an instructor's change reaches each student's session: the server's part of
 following, for a class larger than this machine can draw in Chromium.
 
-    python bench/class_reach.py [--students 30] [--changes 10] [--split]
+    python bench/class_reach.py [--students 30] [--changes 10] [--store sqlite|redis] [--split]
 
 `bench/class_follow.py` measures to each student's screen, but here every student's page is
 drawn on the same two cores, so with 30 students it mostly measures the browsers waiting for
@@ -39,7 +39,14 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.class_follow import LABELS, PAGES, go  # noqa: E402
-from bench.common import browser, cpu_seconds, percentile, server, wait_idle  # noqa: E402
+from bench.common import (  # noqa: E402
+    RedisServer,
+    browser,
+    cpu_seconds,
+    percentile,
+    server,
+    wait_idle,
+)
 
 TIMER = "latent_lab_class_timer"  # the component `core.app.class_bar._poll` draws
 
@@ -72,6 +79,7 @@ class Student:
         self.run_text = b""                     # this run's elements, serialised
         self.target: str | None = None          # what the next change must show
         self.seen: float | None = None          # when a finished run first showed it
+        self.done = False
 
     async def start(self) -> None:
         ws_url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
@@ -94,6 +102,8 @@ class Student:
 
     async def read(self) -> None:
         async for raw in self.ws:
+            if self.done:
+                return
             msg = ForwardMsg()
             msg.ParseFromString(raw)
             kind = msg.WhichOneof("type")
@@ -119,7 +129,7 @@ class Student:
 
     async def follow(self) -> None:
         """The page's timer: ask the class with the key drawn; rerun when it changed."""
-        while True:
+        while not self.done:
             if self.running or self.timer is None:
                 await asyncio.sleep(0.05)
                 continue
@@ -128,16 +138,24 @@ class Student:
                 f"drawn={quote(data['drawn'])}"
             asked = time.monotonic()
             key = (await http_get(self.base, path))["key"]
+            if self.done:
+                return
             if key not in (data["drawn"], "limited") and not self.running:
                 await self.rerun((widget, f"{key} {time.time()}"))
             await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - asked)))
 
 
-def reach(students: int, changes: int, split: bool) -> None:
+def reach(students: int, changes: int, kind: str, split: bool) -> None:
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        env = {"LATENT_LAB_CLASS_DB": str(folder / "c.sqlite3")}
+        if kind == "redis":
+            redis = RedisServer(folder / "redis")
+            redis.start()
+            stack.callback(redis.stop)
+            env["LATENT_LAB_REDIS_URL"] = redis.url
         base, pid = stack.enter_context(server(
-            "serve.py", env={"LATENT_LAB_CLASS_DB": str(folder / "c.sqlite3")}, timeout=600,
+            "serve.py", env=env, timeout=600,
             flags=("--server.fileWatcherType", "none"), cpus={0} if split else None))
         if split:
             os.sched_setaffinity(0, {1})
@@ -198,7 +216,7 @@ def reach(students: int, changes: int, split: bool) -> None:
             measure("page", PAGES[here], lambda h=here: go(teacher, h))
         cpu = cpu_seconds(pid) - cpu0
         follows = sum(len(v) for v in delays.values())
-        print(f"{students} light students; "
+        print(f"store: {kind}; {students} light students; "
               f"{'server on core 0, the rest on core 1' if split else 'all on both cores'}; "
               f"server CPU {cpu:.0f} s over the changes, {cpu / follows:.3f} s per student "
               "per change")
@@ -206,17 +224,24 @@ def reach(students: int, changes: int, split: bool) -> None:
         for name, values in delays.items():
             print(f"{name:8} {len(values):5d} {percentile(values, 50) / 1000:7.2f} "
                   f"{percentile(values, 95) / 1000:7.2f} {max(values) / 1000:7.2f}")
-        loop.call_soon_threadsafe(loop.stop)
+        for student in light:  # before the server stops: no reader sees a closed socket
+            student.done = True
+
+        async def close_all() -> None:
+            await asyncio.gather(*(student.ws.close() for student in light))
+
+        on_loop(close_all())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--changes", type=int, default=10)
+    parser.add_argument("--store", choices=("sqlite", "redis"), default="sqlite")
     parser.add_argument("--split", action="store_true",
                         help="the server on CPU core 0, everything else on core 1")
     args = parser.parse_args()
-    reach(args.students, args.changes, args.split)
+    reach(args.students, args.changes, args.store, args.split)
 
 
 if __name__ == "__main__":
