@@ -22,8 +22,10 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -47,33 +49,84 @@ PAGES = {"Glossary": "/Glossary", "Class": "/Class"}  # two light pages: the bro
                                                      # this machine's two cores with the server
 
 
+def instructor(stack: ExitStack, kind: str, split: bool) -> tuple[str, int, Any, Any, str]:
+    """`serve.py` as a host runs it (with the SQLite store, or a Redis on loopback), and an
+    instructor in Chromium who started a class and opened the Glossary: (base URL, server pid,
+    browser, instructor's page, join code). With `split` the server runs on core 0 and this
+    process, Playwright's driver and Chromium on core 1."""
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+    env = {"LATENT_LAB_CLASS_DB": str(folder / "c.sqlite3")}
+    if kind == "redis":
+        redis = RedisServer(folder / "redis")
+        redis.start()
+        stack.callback(redis.stop)
+        env["LATENT_LAB_REDIS_URL"] = redis.url
+    base, pid = stack.enter_context(server("serve.py", env=env, timeout=600,
+                                           flags=("--server.fileWatcherType", "none"),
+                                           cpus={0} if split else None))
+    if split:
+        os.sched_setaffinity(0, {1})
+    b = stack.enter_context(browser())
+    teacher = b.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    teacher.goto(f"{base}/Class")
+    wait_idle(teacher)
+    teacher.get_by_role("button", name="Start a class").last.click()
+    teacher.locator(".ll-code").wait_for(timeout=120_000)
+    code = teacher.locator(".ll-code").inner_text()
+    go(teacher, "Glossary")
+    teacher.wait_for_url("**/Glossary**")
+    wait_idle(teacher)
+    return base, pid, b, teacher, code
+
+
+def lead(teacher, changes: int,
+         measure: Callable[[str, Callable[[], None]], list[float]]) -> dict[str, list[float]]:
+    """The instructor alternates the model family `changes` times, then the page (Glossary ↔
+    Class); `measure(target, act)` does `act` and returns each student's delay (ms) until they
+    showed `target`. Returns the delays by kind of change."""
+    delays: dict[str, list[float]] = {"model": [], "page": []}
+    family = "vae"
+    for _ in range(changes):
+        family = "ae" if family == "vae" else "vae"
+        name = "Autoencoder" if family == "ae" else "VAE"
+        delays["model"] += measure(LABELS[family], lambda n=name: teacher.locator(
+            "[data-testid=stSidebar]").get_by_text(n, exact=True).click())
+        time.sleep(1.0)
+    here = "Glossary"
+    for _ in range(max(2, changes // 2)):
+        here = "Class" if here == "Glossary" else "Glossary"
+        delays["page"] += measure(PAGES[here], lambda h=here: go(teacher, h))
+        time.sleep(1.0)
+    return delays
+
+
+def report(delays: dict[str, list[float]], cpu: float, who: str) -> None:
+    """The server's CPU per student per change, and the delays' p50, p95 and maximum."""
+    follows = sum(len(v) for v in delays.values())  # one per student per change
+    print(f"{who}; server CPU {cpu:.0f} s over the changes, {cpu / follows:.3f} s per student "
+          "per change")
+    print(f"{'change':8} {'n':>5} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
+    for name, values in delays.items():
+        print(f"{name:8} {len(values):5d} {percentile(values, 50) / 1000:7.2f} "
+              f"{percentile(values, 95) / 1000:7.2f} {max(values) / 1000:7.2f}")
+
+
+def arguments(doc: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--changes", type=int, default=10)
+    parser.add_argument("--store", choices=("sqlite", "redis"), default="sqlite")
+    parser.add_argument("--split", action="store_true",
+                        help="the server on CPU core 0, everything else on core 1")
+    return parser.parse_args()
+
+
 def follow(students: int, changes: int, kind: str, split: bool = False) -> None:
     with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        env = {"LATENT_LAB_CLASS_DB": str(folder / "c.sqlite3")}
-        if kind == "redis":
-            redis = RedisServer(folder / "redis")
-            redis.start()
-            stack.callback(redis.stop)
-            env["LATENT_LAB_REDIS_URL"] = redis.url
-        base, pid = stack.enter_context(server("serve.py", env=env, timeout=600,
-                                               flags=("--server.fileWatcherType", "none"),
-                                               cpus={0} if split else None))
-        if split:  # this script, Playwright's driver and Chromium: core 1
-            os.sched_setaffinity(0, {1})
-        b = stack.enter_context(browser())
-        teacher = b.new_context(viewport={"width": 1200, "height": 900}).new_page()
-        teacher.goto(f"{base}/Class")
-        wait_idle(teacher)
-        teacher.get_by_role("button", name="Start a class").last.click()
-        teacher.locator(".ll-code").wait_for(timeout=120_000)
-        code = teacher.locator(".ll-code").inner_text()
-        go(teacher, "Glossary")
-        teacher.wait_for_url("**/Glossary**")
-        wait_idle(teacher)
+        base, pid, b, teacher, code = instructor(stack, kind, split)
         pages = []
         started = time.monotonic()
-        for i in range(students):
+        for _ in range(students):
             page = b.new_context(viewport={"width": 1000, "height": 700}).new_page()
             page.goto(f"{base}/?class={code}")
             pages.append(page)
@@ -82,38 +135,18 @@ def follow(students: int, changes: int, kind: str, split: bool = False) -> None:
             page.get_by_text("you follow your instructor").wait_for(timeout=300_000)
         print(f"{students} students joined and followed to the Glossary in "
               f"{time.monotonic() - started:.0f} s")
+
+        def measure(target: str, act: Callable[[], None]) -> list[float]:
+            for page in pages:
+                page.evaluate(WATCH, [target])
+            sent = time.time() * 1000
+            act()
+            return wait_all(pages, target, sent)
+
         cpu0 = cpu_seconds(pid)
-        delays: dict[str, list[float]] = {"model": [], "page": []}
-        family = "vae"
-        for _ in range(changes):
-            family = "ae" if family == "vae" else "vae"
-            label = LABELS[family]
-            for page in pages:
-                page.evaluate(WATCH, [label])
-            sent = time.time() * 1000
-            teacher.locator("[data-testid=stSidebar]").get_by_text(
-                "Autoencoder" if family == "ae" else "VAE", exact=True).click()
-            delays["model"] += wait_all(pages, label, sent)
-            time.sleep(1.0)
-        here = "Glossary"
-        for _ in range(max(2, changes // 2)):
-            here = "Class" if here == "Glossary" else "Glossary"
-            for page in pages:
-                page.evaluate(WATCH, [PAGES[here]])
-            sent = time.time() * 1000
-            go(teacher, here)
-            delays["page"] += wait_all(pages, PAGES[here], sent)
-            time.sleep(1.0)
-        cpu = cpu_seconds(pid) - cpu0
-        follows = sum(len(v) for v in delays.values())  # one per student per change
-        print(f"store: {kind}; {students} students; "
-              f"{'server on core 0, browsers on core 1' if split else 'all on both cores'}; "
-              f"server CPU {cpu:.0f} s over the changes, {cpu / follows:.3f} s per student "
-              "per change")
-        print(f"{'change':8} {'n':>5} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
-        for name, values in delays.items():
-            print(f"{name:8} {len(values):5d} {percentile(values, 50) / 1000:7.2f} "
-                  f"{percentile(values, 95) / 1000:7.2f} {max(values) / 1000:7.2f}")
+        delays = lead(teacher, changes, measure)
+        report(delays, cpu_seconds(pid) - cpu0, f"store: {kind}; {students} students; " + (
+            "server on core 0, browsers on core 1" if split else "all on both cores"))
 
 
 def go(page, name: str) -> None:
@@ -142,13 +175,7 @@ def wait_all(pages, target: str, sent: float, timeout_s: float = 60) -> list[flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--students", type=int, default=30)
-    parser.add_argument("--changes", type=int, default=10)
-    parser.add_argument("--store", choices=("sqlite", "redis"), default="sqlite")
-    parser.add_argument("--split", action="store_true",
-                        help="the server on CPU core 0, the browsers on core 1")
-    args = parser.parse_args()
+    args = arguments(__doc__)
     follow(args.students, args.changes, args.store, args.split)
 
 

@@ -18,13 +18,10 @@ rest on core 1.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import concurrent.futures
 import json
-import os
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -38,19 +35,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.class_follow import LABELS, PAGES, go  # noqa: E402
-from bench.common import (  # noqa: E402
-    RedisServer,
-    browser,
-    cpu_seconds,
-    percentile,
-    server,
-    wait_idle,
-)
+from bench.class_follow import arguments, instructor, lead, report  # noqa: E402
+from bench.common import cpu_seconds  # noqa: E402
 
 TIMER = "latent_lab_class_timer"  # the component `core.app.class_bar._poll` draws
-
-
 POOL = concurrent.futures.ThreadPoolExecutor(64)  # one long poll per student at a time
 
 
@@ -147,29 +135,7 @@ class Student:
 
 def reach(students: int, changes: int, kind: str, split: bool) -> None:
     with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        env = {"LATENT_LAB_CLASS_DB": str(folder / "c.sqlite3")}
-        if kind == "redis":
-            redis = RedisServer(folder / "redis")
-            redis.start()
-            stack.callback(redis.stop)
-            env["LATENT_LAB_REDIS_URL"] = redis.url
-        base, pid = stack.enter_context(server(
-            "serve.py", env=env, timeout=600,
-            flags=("--server.fileWatcherType", "none"), cpus={0} if split else None))
-        if split:
-            os.sched_setaffinity(0, {1})
-        b = stack.enter_context(browser())
-        teacher = b.new_context(viewport={"width": 1200, "height": 900}).new_page()
-        teacher.goto(f"{base}/Class")
-        wait_idle(teacher)
-        teacher.get_by_role("button", name="Start a class").last.click()
-        teacher.locator(".ll-code").wait_for(timeout=120_000)
-        code = teacher.locator(".ll-code").inner_text()
-        go(teacher, "Glossary")
-        teacher.wait_for_url("**/Glossary**")
-        wait_idle(teacher)
-
+        base, pid, _, teacher, code = instructor(stack, kind, split)
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, daemon=True).start()
         light = [Student(base, code) for _ in range(students)]
@@ -180,6 +146,9 @@ def reach(students: int, changes: int, kind: str, split: bool) -> None:
         async def start_all() -> None:
             await asyncio.gather(*(s.start() for s in light))
 
+        async def close_all() -> None:
+            await asyncio.gather(*(s.ws.close() for s in light))
+
         on_loop(start_all())
         deadline = time.monotonic() + 120
         while any(s.pages.get(s.page_hash) != "Glossary" for s in light):
@@ -187,10 +156,8 @@ def reach(students: int, changes: int, kind: str, split: bool) -> None:
                 raise TimeoutError("the students never reached the Glossary")
             time.sleep(0.2)
         time.sleep(2)
-        cpu0 = cpu_seconds(pid)
-        delays: dict[str, list[float]] = {"model": [], "page": []}
 
-        def measure(kind: str, target: str, act) -> None:
+        def measure(target: str, act) -> list[float]:
             for s in light:
                 s.target, s.seen = target, None
             sent = time.time() * 1000
@@ -201,46 +168,19 @@ def reach(students: int, changes: int, kind: str, split: bool) -> None:
             missing = sum(s.seen is None for s in light)
             if missing:
                 raise TimeoutError(f"{missing} students never showed {target}")
-            delays[kind] += [s.seen - sent for s in light]
-            time.sleep(1.0)
+            return [s.seen - sent for s in light]
 
-        family = "vae"
-        for _ in range(changes):
-            family = "ae" if family == "vae" else "vae"
-            measure("model", LABELS[family], lambda f=family: teacher.locator(
-                "[data-testid=stSidebar]").get_by_text(
-                "Autoencoder" if f == "ae" else "VAE", exact=True).click())
-        here = "Glossary"
-        for _ in range(max(2, changes // 2)):
-            here = "Class" if here == "Glossary" else "Glossary"
-            measure("page", PAGES[here], lambda h=here: go(teacher, h))
-        cpu = cpu_seconds(pid) - cpu0
-        follows = sum(len(v) for v in delays.values())
-        print(f"store: {kind}; {students} light students; "
-              f"{'server on core 0, the rest on core 1' if split else 'all on both cores'}; "
-              f"server CPU {cpu:.0f} s over the changes, {cpu / follows:.3f} s per student "
-              "per change")
-        print(f"{'change':8} {'n':>5} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
-        for name, values in delays.items():
-            print(f"{name:8} {len(values):5d} {percentile(values, 50) / 1000:7.2f} "
-                  f"{percentile(values, 95) / 1000:7.2f} {max(values) / 1000:7.2f}")
-        for student in light:  # before the server stops: no reader sees a closed socket
-            student.done = True
-
-        async def close_all() -> None:
-            await asyncio.gather(*(student.ws.close() for student in light))
-
+        cpu0 = cpu_seconds(pid)
+        delays = lead(teacher, changes, measure)
+        report(delays, cpu_seconds(pid) - cpu0, f"store: {kind}; {students} light students; " + (
+            "server on core 0, the rest on core 1" if split else "all on both cores"))
+        for s in light:  # before the server stops: no reader sees a closed socket
+            s.done = True
         on_loop(close_all())
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--students", type=int, default=30)
-    parser.add_argument("--changes", type=int, default=10)
-    parser.add_argument("--store", choices=("sqlite", "redis"), default="sqlite")
-    parser.add_argument("--split", action="store_true",
-                        help="the server on CPU core 0, everything else on core 1")
-    args = parser.parse_args()
+    args = arguments(__doc__)
     reach(args.students, args.changes, args.store, args.split)
 
 
