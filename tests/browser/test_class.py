@@ -17,8 +17,9 @@ SIDEBAR = "[data-testid=stSidebar]"
 BAR = ".st-key-class_bar"
 SLIDER = ".ll-slider input[type=range]"
 QUESTION = ".st-key-question_random_draws"
-# ms: a follower checks the class every second, then redraws its page; four browsers and the
-# server share two cores here, so the tests allow far more than bench/class_follow.py measures.
+# ms: a follower hears of a change through its long poll, then redraws its page; four browsers
+# and the server share two cores here, so the tests allow far more than bench/class_follow.py
+# measures.
 WAIT = 30_000
 
 
