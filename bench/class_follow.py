@@ -1,11 +1,12 @@
 """How fast a class follows its instructor: the delay from the instructor's change to each
 student's screen, with N students in Chromium following one instructor.
 
-    python bench/class_follow.py [--students 30] [--changes 10] [--store sqlite|redis] [--split]
+    python bench/class_follow.py [--students 30] [--changes 10] [--store sqlite|redis]
+                                 [--split]
 
-Starts `serve.py` as a host runs it (its warm-up, then the class route) with the SQLite store or a Redis on
-loopback, one instructor and N students, each in a Chromium context of its own. The instructor
-alternates the model family on the Glossary page (`--changes` times), then alternates the page
+Starts `serve.py` as a host runs it (its warm-up, then the class route) with the SQLite store
+or a Redis on loopback, one instructor and N students, each in a Chromium context of its own.
+The instructor alternates the model family on the Glossary page (`--changes` times), then alternates the page
 between the Glossary and the Class page. Each student's page records (with a 20 ms check in
 the page) when its sidebar first names the new model, or its address the new page; the delay is
 that moment minus the moment the instructor's click was sent, both on this machine's clock.

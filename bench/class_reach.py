@@ -96,7 +96,8 @@ class Student:
             msg.ParseFromString(raw)
             kind = msg.WhichOneof("type")
             if kind == "new_session":
-                self.page_hash, self.run_text, self.running = msg.new_session.page_script_hash, b"", True
+                self.page_hash = msg.new_session.page_script_hash
+                self.run_text, self.running = b"", True
                 self.pages = {p.page_script_hash: p.url_pathname for p in msg.new_session.app_pages}
             elif kind == "page_info_changed":
                 self.query = msg.page_info_changed.query_string

@@ -58,7 +58,8 @@ export default function ({ parentElement, data, setTriggerValue }) {
       document.addEventListener(type, () => { window.llTouched = Date.now(); }, true);
   }
   const ready = () => idle() && Date.now() - window.llTouched > data.quiet;
-  const url = `${data.url}${data.url.includes("?") ? "&" : "?"}drawn=${encodeURIComponent(data.drawn)}`;
+  const url = `${data.url}${data.url.includes("?") ? "&" : "?"}` +
+    `drawn=${encodeURIComponent(data.drawn)}`;
   (async () => {
     while (!stopped) {
       while (!stopped && !ready()) await sleep(100);

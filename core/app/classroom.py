@@ -10,8 +10,8 @@ Roles, all kept in the browser session (`Member`) and in the page's link:
   large type, no sidebar, and the join code in a corner.
 
 A follower's browser asks the class's status route to answer when the class changes (a long
-poll: `class_bar._poll`; `serve.py` mounts the route) and then reruns the page. If the store cannot be reached the class
-pauses and the lessons go on.
+poll: `class_bar._poll`; `serve.py` mounts the route) and then reruns the page. If the store
+cannot be reached the class pauses and the lessons go on.
 """
 
 from __future__ import annotations

@@ -29,7 +29,6 @@ def test_set():
 
 
 @torch.no_grad()
-@torch.no_grad()
 def bce_at_mean(model, x, batch: int = 500):
     """Per-image BCE of decoding the mean code, written out here: (N,) float64."""
     out = []
