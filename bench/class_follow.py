@@ -6,10 +6,11 @@ student's screen, with N students in Chromium following one instructor.
 
 Starts `serve.py` as a host runs it (its warm-up, then the class route) with the SQLite store
 or a Redis on loopback, one instructor and N students, each in a Chromium context of its own.
-The instructor alternates the model family on the Glossary page (`--changes` times), then alternates the page
-between the Glossary and the Class page. Each student's page records (with a 20 ms check in
-the page) when its sidebar first names the new model, or its address the new page; the delay is
-that moment minus the moment the instructor's click was sent, both on this machine's clock.
+The instructor alternates the model family on the Glossary page (`--changes` times), then
+alternates the page between the Glossary and the Class page. Each student's page records (with
+a 20 ms check in the page) when its sidebar first names the new model, or its address the new
+page; the delay is that moment minus the moment the instructor's click was sent, both on this
+machine's clock.
 Prints p50, p95 and the maximum, per kind of change, and the server's CPU time. With `--split`
 the server runs on CPU core 0 and the browsers on core 1 (`sched_setaffinity`): in a class each
 student's browser runs on a device of its own, and here they would otherwise take the server's
